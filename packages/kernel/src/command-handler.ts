@@ -1,0 +1,273 @@
+import * as E from 'fp-ts/Either';
+import type * as t from 'io-ts';
+import { type Decider, fold } from './decider';
+import { type ConcurrencyConflict, type DomainError, InvalidInputError, type ValidationError } from './errors';
+import type { AnyEvent, EventStore } from './event-store';
+import type { StreamState } from './expected-version';
+import type { EventMetadata, NewEvent, RecordedEvent } from './metadata';
+import type { SnapshotPolicy, SnapshotStore } from './snapshot';
+import type { StateCache } from './state-cache';
+import { decodeWith } from './validation';
+import { isWrongExpectedVersionError } from './wrong-expected-version-error';
+
+/** Snapshot settings of a command handler. */
+export interface SnapshotSettings<S> {
+  readonly store: SnapshotStore;
+  /** Names the `evolve`/state shape; bump it when either changes so stale snapshots are ignored. */
+  readonly deciderVersion: string;
+  readonly policy: SnapshotPolicy;
+  /** Encodes the state to JSON and back; defaults to storing the state as it is. */
+  readonly codec?: t.Type<S, unknown, unknown>;
+  /** Called when saving a snapshot fails; the command still succeeds (a snapshot is only a cache). */
+  readonly onError?: (error: unknown) => void;
+}
+
+/** How a command handler is wired. */
+export interface CommandHandlerConfig<C, Ev extends AnyEvent, S> {
+  readonly decider: Decider<C, Ev, S>;
+  readonly store: EventStore<Ev>;
+  /** The stream a command targets. */
+  readonly streamId: (command: C) => string;
+  /** Decodes untrusted commands; without it `handle` trusts its input's type. */
+  readonly commandCodec?: t.Type<C, unknown, unknown>;
+  /** Decodes loaded events; a stored event that does not decode is a corrupt store and throws. */
+  readonly eventCodec?: t.Type<Ev, unknown, unknown>;
+  /** Retries after a version conflict; defaults to 3. */
+  readonly maxRetries?: number;
+  readonly snapshots?: SnapshotSettings<S>;
+  readonly cache?: StateCache<S>;
+  /** Event ids of a command's events; defaults to `${commandId}:${index}`, which makes retries idempotent. */
+  readonly eventId?: (commandId: string, index: number) => string;
+}
+
+/** Who/when/why of one command: the command id drives idempotency, the rest becomes metadata. */
+export interface CommandContext {
+  /** Unique per command; handling the same command id twice appends once. */
+  readonly commandId: string;
+  /** ISO-8601 time the command was issued (the kernel has no clock). */
+  readonly occurredAt: string;
+  /** Defaults to the command id. */
+  readonly correlationId?: string;
+  /** Defaults to the command id. */
+  readonly causationId?: string;
+  readonly tenantId?: string;
+  readonly traceparent?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/** A handled command. */
+export interface CommandSuccess<Ev, S> {
+  readonly streamId: string;
+  /** Events this call appended (empty for a no-op, or for a duplicate command). */
+  readonly events: ReadonlyArray<Ev>;
+  /** Stream state after the command. */
+  readonly version: StreamState;
+  /** Global position of the last appended event, when something was appended. */
+  readonly position?: bigint;
+  readonly state: S;
+  /** True when this command id had already been handled: nothing was appended this time. */
+  readonly duplicate: boolean;
+}
+
+/** Why a command was not handled. */
+export type CommandFailure = DomainError | ValidationError | ConcurrencyConflict;
+
+/** A configured command handler. */
+export interface CommandHandler<C, Ev, S> {
+  /** Loads, decides, appends; retries on conflicts. Unexpected failures (store down) reject. */
+  handle(command: C | unknown, context: CommandContext): Promise<E.Either<CommandFailure, CommandSuccess<Ev, S>>>;
+  /** Loads the current state of a stream (from cache, snapshot and events). */
+  load(streamId: string): Promise<{ readonly state: S; readonly version: StreamState }>;
+}
+
+interface Loaded<S> {
+  state: S;
+  version: StreamState;
+  snapshotVersion: bigint | undefined;
+  /** True when an event of the current command was among the events read. */
+  seenCommand: boolean;
+}
+
+/**
+ * Builds a command handler: load (cache, snapshot, then the events after it), decide, append with
+ * the loaded version; on a conflict fold the newer events and decide again, up to `maxRetries`.
+ * A command id already seen in the stream answers `duplicate: true` without appending.
+ */
+export const createCommandHandler = <C, Ev extends AnyEvent, S>(
+  config: CommandHandlerConfig<C, Ev, S>,
+): CommandHandler<C, Ev, S> => {
+  const maxRetries = config.maxRetries ?? 3;
+  const eventId = config.eventId ?? ((commandId: string, index: number) => `${commandId}:${index}`);
+  const decodeCommand = config.commandCodec ? decodeWith(config.commandCodec, 'command') : undefined;
+  const decodeEvent = config.eventCodec ? decodeWith(config.eventCodec, 'stored event') : undefined;
+
+  const toEvent = (recorded: RecordedEvent<Ev>): Ev => {
+    if (decodeEvent === undefined) return recorded.event;
+    const decoded = decodeEvent(recorded.event);
+    if (E.isLeft(decoded)) {
+      throw new InvalidInputError(
+        'corrupt_event',
+        `event ${recorded.streamId}@${recorded.streamVersion}: ${decoded.left.message}`,
+        decoded.left.issues,
+      );
+    }
+    return decoded.right;
+  };
+
+  /** Folds the events after `from` into `from.state`, noting whether `commandId` produced any. */
+  const catchUp = async (streamId: string, from: Loaded<S>, commandId: string | undefined): Promise<Loaded<S>> => {
+    const events = await config.store.readStream(
+      streamId,
+      from.version === 'no_stream' ? {} : { fromVersion: from.version + 1n },
+    );
+    let { state, version, seenCommand } = from;
+    for (const recorded of events) {
+      state = config.decider.evolve(state, toEvent(recorded));
+      version = recorded.streamVersion;
+      if (commandId !== undefined && recorded.metadata.commandId === commandId) seenCommand = true;
+    }
+    return { state, version, snapshotVersion: from.snapshotVersion, seenCommand };
+  };
+
+  const loadInitial = async (streamId: string, commandId: string | undefined): Promise<Loaded<S>> => {
+    const cached = config.cache?.get(streamId);
+    // A repeated command whose events lie before the cached version is still caught: its
+    // deterministic event ids make the store answer `duplicate_event_id` (handled below).
+    if (cached !== undefined) {
+      return catchUp(streamId, { ...cached, snapshotVersion: undefined, seenCommand: false }, commandId);
+    }
+    let start: Loaded<S> = {
+      state: config.decider.initialState,
+      version: 'no_stream',
+      snapshotVersion: undefined,
+      seenCommand: false,
+    };
+    if (config.snapshots) {
+      const snapshot = await config.snapshots.store.load(streamId, config.snapshots.deciderVersion);
+      if (snapshot !== undefined) {
+        const state = config.snapshots.codec
+          ? config.snapshots.codec.decode(snapshot.state)
+          : E.right(snapshot.state as S);
+        if (E.isRight(state)) {
+          start = {
+            state: state.right,
+            version: snapshot.version,
+            snapshotVersion: snapshot.version,
+            seenCommand: false,
+          };
+        }
+      }
+    }
+    return catchUp(streamId, start, commandId);
+  };
+
+  const maybeSnapshot = async (
+    streamId: string,
+    previous: StreamState,
+    next: bigint,
+    state: S,
+    snapshotVersion: bigint | undefined,
+  ) => {
+    const s = config.snapshots;
+    if (!s || !s.policy({ streamId, previousVersion: previous, newVersion: next, snapshotVersion })) return;
+    try {
+      await s.store.save({
+        streamId,
+        version: next,
+        deciderVersion: s.deciderVersion,
+        state: s.codec ? s.codec.encode(state) : state,
+      });
+    } catch (error) {
+      s.onError?.(error);
+    }
+  };
+
+  const handle: CommandHandler<C, Ev, S>['handle'] = async (input, context) => {
+    let command: C;
+    if (decodeCommand) {
+      const decoded = decodeCommand(input);
+      if (E.isLeft(decoded)) return decoded;
+      command = decoded.right;
+    } else {
+      command = input as C;
+    }
+    const streamId = config.streamId(command);
+    let loaded = await loadInitial(streamId, context.commandId);
+
+    for (let attempt = 1; attempt <= maxRetries + 1; attempt++) {
+      if (loaded.seenCommand) {
+        return E.right({ streamId, events: [], version: loaded.version, state: loaded.state, duplicate: true });
+      }
+      const decision = config.decider.decide(command, loaded.state);
+      if (E.isLeft(decision)) return decision;
+      const events = decision.right;
+      if (events.length === 0) {
+        return E.right({ streamId, events, version: loaded.version, state: loaded.state, duplicate: false });
+      }
+      const toAppend: NewEvent<Ev>[] = events.map((event, index) => ({
+        event,
+        metadata: metadataFor(context, eventId(context.commandId, index)),
+      }));
+      try {
+        const result = await config.store.appendToStream(streamId, toAppend, {
+          expectedVersion: loaded.version === 'no_stream' ? 'no_stream' : loaded.version,
+        });
+        const state = fold(config.decider, events, loaded.state);
+        const duplicate = result.nextExpectedVersion !== streamVersionAfter(loaded.version, events.length);
+        config.cache?.set(streamId, { state, version: result.nextExpectedVersion });
+        await maybeSnapshot(streamId, loaded.version, result.nextExpectedVersion, state, loaded.snapshotVersion);
+        return E.right({
+          streamId,
+          events: duplicate ? [] : events,
+          version: result.nextExpectedVersion,
+          position: result.position,
+          state,
+          duplicate,
+        });
+      } catch (error) {
+        if (isWrongExpectedVersionError(error)) {
+          config.cache?.delete(streamId);
+          loaded = await catchUp(streamId, loaded, context.commandId);
+          continue;
+        }
+        if (error instanceof InvalidInputError && error.code === 'duplicate_event_id') {
+          // The command's deterministic event ids are already stored: it ran before (its events
+          // may lie behind a snapshot). Report it as a duplicate with the current state.
+          config.cache?.delete(streamId);
+          const current = await catchUp(streamId, loaded, undefined);
+          return E.right({ streamId, events: [], version: current.version, state: current.state, duplicate: true });
+        }
+        throw error;
+      }
+    }
+    return E.left({
+      _tag: 'ConcurrencyConflict',
+      message: `stream '${streamId}' kept changing: gave up after ${maxRetries + 1} attempts`,
+      streamId,
+      attempts: maxRetries + 1,
+    });
+  };
+
+  return {
+    handle,
+    load: async (streamId) => {
+      const loaded = await loadInitial(streamId, undefined);
+      return { state: loaded.state, version: loaded.version };
+    },
+  };
+};
+
+const streamVersionAfter = (version: StreamState, count: number): bigint =>
+  (version === 'no_stream' ? -1n : version) + BigInt(count);
+
+/** The metadata the handler stamps on the events of one command. */
+export const metadataFor = (context: CommandContext, eventId: string): EventMetadata => ({
+  eventId,
+  commandId: context.commandId,
+  correlationId: context.correlationId ?? context.commandId,
+  causationId: context.causationId ?? context.commandId,
+  occurredAt: context.occurredAt,
+  ...(context.tenantId === undefined ? {} : { tenantId: context.tenantId }),
+  ...(context.traceparent === undefined ? {} : { traceparent: context.traceparent }),
+  ...(context.headers === undefined ? {} : { headers: context.headers }),
+});
