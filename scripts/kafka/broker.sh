@@ -206,6 +206,11 @@ transaction.state.log.min.isr=1
 transaction.state.log.num.partitions=5
 group.initial.rebalance.delay.ms=0
 
+# After a crash (stop --kill) the controller accepts the restarted broker only once the old
+# registration's session expired (default 9 s); heartbeats stay in-process, so keep it short.
+broker.heartbeat.interval.ms=500
+broker.session.timeout.ms=4000
+
 num.network.threads=2
 num.io.threads=2
 num.recovery.threads.per.data.dir=1

@@ -1,0 +1,30 @@
+// API fixed by the lead; implementation owned by the memory-adapter helper.
+import type { EventStore } from '../event-store';
+
+/** What the conformance suite needs from an adapter. */
+export interface ConformanceFactory {
+  /** A fresh, empty store (or one with unique stream ids per call: the suite uses random-looking ids). */
+  readonly create: () => Promise<EventStore>;
+  /** Releases resources of a store made by `create`. */
+  readonly dispose?: (store: EventStore) => Promise<void>;
+  /** Features an adapter cannot offer, with the reason; those cases are reported as skipped. */
+  readonly unsupported?: Partial<Record<string, string>>;
+}
+
+/** One conformance case. */
+export interface ConformanceCase {
+  readonly name: string;
+  readonly run: (factory: ConformanceFactory) => Promise<void>;
+}
+
+/** The registration function of a test framework: uvu's `test`, node:test's `test`, vitest's `it`. */
+export interface TestRegistrar {
+  (name: string, fn: () => Promise<void>): void;
+  skip?: (name: string, fn?: () => Promise<void>) => void;
+}
+
+/** Every case of the event store conformance suite. */
+export declare const eventStoreConformanceCases: ReadonlyArray<ConformanceCase>;
+
+/** Registers the whole suite with a test framework. */
+export declare const eventStoreConformance: (test: TestRegistrar, factory: ConformanceFactory) => void;
