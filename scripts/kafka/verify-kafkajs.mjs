@@ -44,6 +44,8 @@ console.log(
   `kafkajs ${kafkajsVersion} against ${broker.brokers.join(',')} (${broker.started ? 'local broker.sh broker' : 'KAFKA_BROKERS'})`,
 );
 
+/** @type {Record<number, string>} */
+const LEVEL_NAMES = Object.fromEntries(Object.entries(logLevel).map(([name, n]) => [n, name.toLowerCase()]));
 const kafka = new Kafka({
   clientId: 'ordo-verify',
   brokers: broker.brokers,
@@ -53,7 +55,7 @@ const kafka = new Kafka({
   logCreator:
     () =>
     ({ level, log }) =>
-      console.log(`     kafkajs ${logLevel[level] ?? level}: ${log.message}${log.error ? ` (${log.error})` : ''}`),
+      console.log(`     kafkajs ${LEVEL_NAMES[level] ?? level}: ${log.message}${log.error ? ` (${log.error})` : ''}`),
   retry: { initialRetryTime: 200, retries: 10 },
 });
 // kafkajs' idempotent producer wants unbounded retries; the watchdog above bounds the run.
@@ -89,15 +91,18 @@ function makeMessages(batch) {
  * @param {Map<string, { name: string, partition: number, offset: string, key: string, headers: Record<string, string> }>} seen
  */
 async function startConsumer(name, seen) {
+  // maxWaitTimeInMs 1 s (default 5 s): a member only notices a rebalance between fetches.
   const consumer = kafka.consumer({
     groupId,
     sessionTimeout: 10_000,
     heartbeatInterval: 1_000,
     rebalanceTimeout: 20_000,
+    maxWaitTimeInMs: 1_000,
   });
-  const state = { consumer, joins: 0, /** @type {number[]} */ assigned: [] };
+  const state = { consumer, joins: 0, protocol: '', /** @type {number[]} */ assigned: [] };
   consumer.on(consumer.events.GROUP_JOIN, (e) => {
     state.joins += 1;
+    state.protocol = e.payload.groupProtocol;
     state.assigned = [...(e.payload.memberAssignment[topic] ?? [])].sort();
   });
   await consumer.connect();
@@ -204,7 +209,7 @@ try {
   const g = described.groups[0];
   check(g.members.length === 2, `group has 2 members (got ${g.members.length}, state ${g.state})`);
   ok(
-    `consumer B joined: rebalance (A rejoined, generation bump), A=[${a.assigned}] B=[${b.assigned}], group ${g.state} with ${g.members.length} members`,
+    `consumer B joined: rebalance (A rejoined, join #${a.joins}), A=[${a.assigned}] B=[${b.assigned}], group ${g.state} (${g.protocol}) with ${g.members.length} members`,
   );
 
   const batch2 = makeMessages(2);
