@@ -1,6 +1,8 @@
+import * as E from 'fp-ts/Either';
 import { InvalidInputError, type ValidationIssue, describeValue } from './errors';
 import { isExpectedVersion } from './expected-version';
-import type { NewEvent } from './metadata';
+import { EventMetadataCodec, type NewEvent } from './metadata';
+import { toValidationIssues } from './validation';
 
 /** Longest stream id accepted by every adapter, in UTF-16 code units. */
 export const MAX_STREAM_ID_LENGTH = 512;
@@ -33,49 +35,95 @@ export function assertValidStreamId(streamId: unknown): asserts streamId is stri
  * array. `undefined` object properties are allowed (JSON drops them, as optional fields expect).
  */
 export const findNonJsonValue = (value: unknown, path = ''): ValidationIssue | undefined => {
-  const seen = new Set<object>();
-  const walk = (v: unknown, p: string): ValidationIssue | undefined => {
-    switch (typeof v) {
-      case 'string':
-      case 'boolean':
-        return undefined;
-      case 'number':
-        return Number.isFinite(v) ? undefined : { path: p, expected: 'finite number', actual: v };
-      case 'object': {
-        if (v === null) return undefined;
-        if (seen.has(v)) return { path: p, expected: 'acyclic JSON value', actual: '[cycle]' };
-        const proto = Object.getPrototypeOf(v) as unknown;
-        if (Array.isArray(v)) {
-          seen.add(v);
-          for (let i = 0; i < v.length; i++) {
-            const item: unknown = v[i];
-            if (item === undefined) return { path: join(p, String(i)), expected: 'JSON value', actual: undefined };
-            const issue = walk(item, join(p, String(i)));
-            if (issue) return issue;
-          }
-          seen.delete(v);
-          return undefined;
-        }
-        if (proto !== Object.prototype && proto !== null) {
-          return { path: p, expected: 'plain object', actual: Object.prototype.toString.call(v) };
-        }
-        seen.add(v);
-        for (const [k, item] of Object.entries(v)) {
-          if (item === undefined) continue;
-          const issue = walk(item, join(p, k));
-          if (issue) return issue;
-        }
-        seen.delete(v);
-        return undefined;
-      }
-      default:
-        return { path: p, expected: 'JSON value', actual: typeof v === 'bigint' ? `${v}n` : typeof v };
-    }
-  };
-  return walk(value, path);
+  const walk: JsonWalk = { ancestors: [], keys: [], bound: 0 };
+  const issue = walkJson(value, walk);
+  return issue === undefined ? undefined : { ...issue, path: pathOf(path, walk.keys) };
 };
 
-const join = (p: string, k: string): string => (p === '' ? k : `${p}.${k}`);
+/**
+ * State of one walk over a value. Kept in one object instead of closures, and the failing path is
+ * only rendered on failure: validation runs on every append, so its happy path must allocate
+ * little. `bound` accumulates an upper bound of the value's UTF-8 JSON size.
+ */
+interface JsonWalk {
+  /** Objects and arrays on the path from the root: meeting one again is a cycle. */
+  readonly ancestors: object[];
+  /** Keys from the root to the current value; left pointing at the offender on failure. */
+  readonly keys: Array<string | number>;
+  bound: number;
+}
+
+/** Where a walk failed: everything but the path, which {@link pathOf} renders from the keys. */
+type JsonIssue = Omit<ValidationIssue, 'path'>;
+
+const pathOf = (prefix: string, keys: ReadonlyArray<string | number>): string => {
+  let path = prefix;
+  for (const key of keys) path = path === '' ? String(key) : `${path}.${key}`;
+  return path;
+};
+
+// Upper bounds of serialised sizes. A UTF-16 unit never takes more than 6 bytes in JSON (`\u001f`
+// or an escaped lone surrogate; a surrogate pair is 4 bytes for 2 units); a number prints in at
+// most 25 characters.
+const STRING_UNIT_BOUND = 6;
+const NUMBER_BOUND = 25;
+
+const walkJson = (v: unknown, w: JsonWalk): JsonIssue | undefined => {
+  switch (typeof v) {
+    case 'string':
+      w.bound += STRING_UNIT_BOUND * v.length + 2;
+      return undefined;
+    case 'boolean':
+      w.bound += 5;
+      return undefined;
+    case 'number':
+      w.bound += NUMBER_BOUND;
+      return Number.isFinite(v) ? undefined : { expected: 'finite number', actual: v };
+    case 'object': {
+      if (v === null) {
+        w.bound += 4;
+        return undefined;
+      }
+      if (w.ancestors.includes(v)) return { expected: 'acyclic JSON value', actual: '[cycle]' };
+      if (Array.isArray(v)) {
+        w.ancestors.push(v);
+        w.bound += 2 + v.length;
+        for (let i = 0; i < v.length; i++) {
+          const item: unknown = v[i];
+          w.keys.push(i);
+          if (item === undefined) return { expected: 'JSON value', actual: undefined };
+          const issue = walkJson(item, w);
+          if (issue) return issue;
+          w.keys.pop();
+        }
+        w.ancestors.pop();
+        return undefined;
+      }
+      const proto = Object.getPrototypeOf(v) as unknown;
+      if (proto !== Object.prototype && proto !== null) {
+        return { expected: 'plain object', actual: Object.prototype.toString.call(v) };
+      }
+      w.ancestors.push(v);
+      w.bound += 2;
+      const record = v as Record<string, unknown>;
+      const keys = Object.keys(record);
+      for (let i = 0; i < keys.length; i++) {
+        const k = keys[i]!;
+        const item = record[k];
+        if (item === undefined) continue;
+        w.bound += STRING_UNIT_BOUND * k.length + 4;
+        w.keys.push(k);
+        const issue = walkJson(item, w);
+        if (issue) return issue;
+        w.keys.pop();
+      }
+      w.ancestors.pop();
+      return undefined;
+    }
+    default:
+      return { expected: 'JSON value', actual: typeof v === 'bigint' ? `${v}n` : typeof v };
+  }
+};
 
 /** Options of {@link assertValidAppend}. */
 export interface AppendLimits {
@@ -86,11 +134,17 @@ export interface AppendLimits {
 /** Default {@link AppendLimits.maxEventBytes}. */
 export const DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
+const REQUIRED_METADATA = ['eventId', 'correlationId', 'causationId', 'occurredAt'] as const;
+
+const failEvent = (at: string, code: string, message: string, issue: ValidationIssue): never => {
+  throw new InvalidInputError(code, `${at}: ${message}`, [issue]);
+};
+
 /**
  * Checks one append request before anything is written: stream id, expected version, a non-empty
  * batch, every event an object with a string `type`, JSON-serialisable data and metadata, metadata
  * ids present, event ids unique within the batch, size within limits. Throws
- * {@link InvalidInputError}; returns the serialised sizes for adapters that want them.
+ * {@link InvalidInputError}.
  */
 export const assertValidAppend = (
   streamId: unknown,
@@ -112,65 +166,126 @@ export const assertValidAppend = (
     ]);
   }
   const maxBytes = limits.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-  const ids = new Set<string>();
-  (events as ReadonlyArray<unknown>).forEach((candidate, i) => {
-    const at = `events.${i}`;
-    const fail = (code: string, message: string, issue: ValidationIssue): never => {
-      throw new InvalidInputError(code, `${at}: ${message}`, [issue]);
-    };
+  // A single event needs no set to find repeated ids.
+  const ids = events.length > 1 ? new Set<string>() : undefined;
+  for (let i = 0; i < events.length; i++) {
+    const candidate: unknown = events[i];
     if (typeof candidate !== 'object' || candidate === null) {
-      fail('invalid_event', 'expected { event, metadata }', { path: at, expected: 'NewEvent', actual: candidate });
+      failEvent(`events.${i}`, 'invalid_event', 'expected { event, metadata }', {
+        path: `events.${i}`,
+        expected: 'NewEvent',
+        actual: candidate,
+      });
     }
     const { event, metadata } = candidate as Partial<NewEvent>;
     if (typeof event !== 'object' || event === null || typeof event.type !== 'string' || event.type.length === 0) {
-      fail('invalid_event', 'event must be an object with a non-empty string type', {
-        path: `${at}.event.type`,
+      failEvent(`events.${i}`, 'invalid_event', 'event must be an object with a non-empty string type', {
+        path: `events.${i}.event.type`,
         expected: 'non-empty string',
         actual: (event as { type?: unknown } | undefined)?.type,
       });
     }
     if (typeof metadata !== 'object' || metadata === null) {
-      fail('invalid_metadata', 'metadata is required', {
-        path: `${at}.metadata`,
+      failEvent(`events.${i}`, 'invalid_metadata', 'metadata is required', {
+        path: `events.${i}.metadata`,
         expected: 'EventMetadata',
         actual: metadata,
       });
     }
     const m = metadata as NewEvent['metadata'];
-    for (const field of ['eventId', 'correlationId', 'causationId', 'occurredAt'] as const) {
+    for (const field of REQUIRED_METADATA) {
       if (typeof m[field] !== 'string' || m[field].length === 0) {
-        fail('invalid_metadata', `metadata.${field} must be a non-empty string`, {
-          path: `${at}.metadata.${field}`,
+        failEvent(`events.${i}`, 'invalid_metadata', `metadata.${field} must be a non-empty string`, {
+          path: `events.${i}.metadata.${field}`,
           expected: 'non-empty string',
           actual: m[field],
         });
       }
     }
-    if (ids.has(m.eventId)) {
-      fail('duplicate_event_id', `event id '${m.eventId}' appears twice in one append`, {
-        path: `${at}.metadata.eventId`,
-        expected: 'unique event id',
-        actual: m.eventId,
-      });
+    // The optional fields too: a header that is not a string would make every later read fail.
+    if (!optionalMetadataLooksValid(m)) {
+      const metadataIssue = optionalMetadataIssue(m, `events.${i}.metadata`);
+      if (metadataIssue) {
+        failEvent(
+          `events.${i}`,
+          'invalid_metadata',
+          `${metadataIssue.path} must be ${metadataIssue.expected}`,
+          metadataIssue,
+        );
+      }
     }
-    ids.add(m.eventId);
-    const dataIssue = findNonJsonValue(event, `${at}.event`) ?? findNonJsonValue(metadata, `${at}.metadata`);
-    if (dataIssue) {
-      fail(
+    if (ids !== undefined) {
+      if (ids.has(m.eventId)) {
+        failEvent(`events.${i}`, 'duplicate_event_id', `event id '${m.eventId}' appears twice in one append`, {
+          path: `events.${i}.metadata.eventId`,
+          expected: 'unique event id',
+          actual: m.eventId,
+        });
+      }
+      ids.add(m.eventId);
+    }
+    const walk: JsonWalk = { ancestors: [], keys: [], bound: 0 };
+    let issue = walkJson(event, walk);
+    let part = 'event';
+    if (issue === undefined) {
+      walk.keys.length = 0;
+      part = 'metadata';
+      issue = walkJson(metadata, walk);
+    }
+    if (issue !== undefined) {
+      const dataIssue: ValidationIssue = { ...issue, path: pathOf(`events.${i}.${part}`, walk.keys) };
+      failEvent(
+        `events.${i}`,
         'not_serialisable',
         `${dataIssue.path} cannot be stored as JSON (expected ${dataIssue.expected})`,
         dataIssue,
       );
     }
-    const bytes = byteLength(JSON.stringify(event)) + byteLength(JSON.stringify(metadata));
-    if (bytes > maxBytes) {
-      fail('event_too_large', `event is ${bytes} bytes, the limit is ${maxBytes}`, {
-        path: at,
-        expected: `at most ${maxBytes} bytes`,
-        actual: `${bytes} bytes`,
-      });
+    // The bound is never below the real size, so only a possibly oversized event pays for the
+    // exact measure (serialise, count UTF-8 bytes).
+    if (walk.bound > maxBytes) {
+      const bytes = byteLength(JSON.stringify(event)) + byteLength(JSON.stringify(metadata));
+      if (bytes > maxBytes) {
+        failEvent(`events.${i}`, 'event_too_large', `event is ${bytes} bytes, the limit is ${maxBytes}`, {
+          path: `events.${i}`,
+          expected: `at most ${maxBytes} bytes`,
+          actual: `${bytes} bytes`,
+        });
+      }
     }
-  });
+  }
+};
+
+/**
+ * A fast pre-check of the optional metadata fields: when it answers true, {@link
+ * optionalMetadataIssue} would find nothing, so the codec only runs on suspicious metadata.
+ */
+const optionalMetadataLooksValid = (m: NewEvent['metadata']): boolean => {
+  if (m.tenantId !== undefined && typeof m.tenantId !== 'string') return false;
+  if (m.traceparent !== undefined && typeof m.traceparent !== 'string') return false;
+  if (m.commandId !== undefined && typeof m.commandId !== 'string') return false;
+  const version: unknown = m.schemaVersion;
+  if (version !== undefined && !(Number.isInteger(version) && (version as number) >= 1)) return false;
+  const headers: unknown = m.headers;
+  if (headers === undefined) return true;
+  if (Object.prototype.toString.call(headers) !== '[object Object]') return false;
+  const record = headers as Record<string, unknown>;
+  for (const key in record) if (typeof record[key] !== 'string') return false;
+  return true;
+};
+
+/** The first problem with the optional metadata fields, checked against {@link EventMetadataCodec}. */
+const optionalMetadataIssue = (metadata: unknown, path: string): ValidationIssue | undefined => {
+  const decoded = EventMetadataCodec.decode(metadata);
+  if (E.isLeft(decoded)) {
+    const issue = toValidationIssues(decoded.left)[0];
+    if (issue !== undefined) return { ...issue, path: pathOf(path, issue.path === '' ? [] : [issue.path]) };
+  }
+  const version = (metadata as { schemaVersion?: unknown }).schemaVersion;
+  if (version !== undefined && !(Number.isInteger(version) && (version as number) >= 1)) {
+    return { path: pathOf(path, ['schemaVersion']), expected: 'an integer >= 1', actual: version };
+  }
+  return undefined;
 };
 
 /** UTF-8 byte length of a string, without Buffer (the kernel runs anywhere). */
@@ -180,10 +295,14 @@ export const byteLength = (s: string): number => {
     const c = s.charCodeAt(i);
     if (c < 0x80) bytes += 1;
     else if (c < 0x800) bytes += 2;
-    else if (c >= 0xd800 && c <= 0xdbff) {
+    else if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(s.charCodeAt(i + 1))) {
+      // A surrogate pair is one code point of 4 bytes. A lone surrogate is encoded as U+FFFD
+      // (3 bytes), as TextEncoder and Buffer do.
       bytes += 4;
       i++;
     } else bytes += 3;
   }
   return bytes;
 };
+
+const isLowSurrogate = (c: number): boolean => c >= 0xdc00 && c <= 0xdfff;

@@ -144,7 +144,13 @@ export const createCommandHandler = <C, Ev extends AnyEvent, S>(
     };
     if (config.snapshots) {
       const snapshot = await config.snapshots.store.load(streamId, config.snapshots.deciderVersion);
-      if (snapshot !== undefined) {
+      // Checked here too, so a snapshot store that ignores the version cannot hand over a
+      // state another `evolve` produced.
+      if (
+        snapshot !== undefined &&
+        snapshot.streamId === streamId &&
+        snapshot.deciderVersion === config.snapshots.deciderVersion
+      ) {
         const state = config.snapshots.codec
           ? config.snapshots.codec.decode(snapshot.state)
           : E.right(snapshot.state as S);

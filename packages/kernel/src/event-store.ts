@@ -76,6 +76,25 @@ export interface SubscribeOptions<E extends AnyEvent = AnyEvent> {
  *   and writes nothing.
  */
 export interface EventStore<E extends AnyEvent = AnyEvent> {
+  /**
+   * Appends events to one stream, atomically: all of them or none.
+   *
+   * Idempotency rule (every adapter implements it; the conformance suite checks it). Given an
+   * append of events with ids `i0..in-1` and an expected version `expected`:
+   * 1. If `i0` is already stored in THIS stream at version `p`, the stream's events `p..p+n-1`
+   *    carry exactly the ids `i0..in-1`, and `expected` was satisfied by the stream's state
+   *    before `p` (`'any'`; `p - 1` as a bigint; `'no_stream'` when `p` is 0; `'stream_exists'`
+   *    when `p` > 0), the append is a retry: it succeeds, writes nothing, and answers
+   *    `nextExpectedVersion` `p + n - 1` and the position of event `p + n - 1`.
+   * 2. Otherwise, if `expected` is not satisfied by the stream's current state, it rejects with
+   *    {@link WrongExpectedVersionError} carrying the actual current state.
+   * 3. Otherwise, if any of the ids is stored anywhere in the store, it rejects with
+   *    `InvalidInputError` code `'duplicate_event_id'` (event ids are unique store-wide).
+   * 4. Otherwise it writes the events at versions `current + 1...` and answers the last version
+   *    and the last event's global position.
+   *
+   * Bad input (see `assertValidAppend`) rejects with `InvalidInputError` before anything else.
+   */
   appendToStream(streamId: string, events: ReadonlyArray<NewEvent<E>>, options?: AppendOptions): Promise<AppendResult>;
   /** Events of one stream in version order (ascending forwards, descending backwards). */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<ReadonlyArray<RecordedEvent<E>>>;

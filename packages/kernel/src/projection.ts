@@ -89,7 +89,10 @@ export const projectionAsHandler = <Ev extends AnyEvent, M>(
   name: projection.name,
   ...(projection.eventTypes === undefined ? {} : { eventTypes: projection.eventTypes }),
   handle: async (events) => {
-    for (const event of events) holder.model = projection.evolve(holder.model, event);
+    // Filtered here too: a runner may hand over every event of a batch.
+    for (const event of events) {
+      if (projectionHandles(projection, event.event.type)) holder.model = projection.evolve(holder.model, event);
+    }
   },
 });
 

@@ -1,0 +1,204 @@
+import * as fc from 'fast-check';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  assertValidAppend,
+  assertValidStreamId,
+  byteLength,
+  findNonJsonValue,
+  MAX_STREAM_ID_LENGTH,
+} from './append-validation';
+import { InvalidInputError } from './errors';
+import type { EventMetadata, NewEvent } from './metadata';
+
+const metadata = (eventId: string, extra: Partial<EventMetadata> = {}): EventMetadata => ({
+  eventId,
+  correlationId: 'corr',
+  causationId: 'cause',
+  occurredAt: '2024-01-01T00:00:00.000Z',
+  ...extra,
+});
+const event = (eventId: string, data: Record<string, unknown> = {}): NewEvent => ({
+  event: { type: 'Happened', ...data },
+  metadata: metadata(eventId),
+});
+
+/** Runs `fn`, which must throw InvalidInputError, and answers it. */
+const rejection = (fn: () => void): InvalidInputError => {
+  try {
+    fn();
+  } catch (error) {
+    assert.instance(error, InvalidInputError);
+    return error as InvalidInputError;
+  }
+  assert.unreachable('expected an InvalidInputError');
+  throw new Error('unreachable');
+};
+
+const rejects = (fn: () => void, code: string, path?: string): InvalidInputError => {
+  const error = rejection(fn);
+  assert.is(error.code, code, error.message);
+  assert.ok(error.issues.length > 0, 'issues name the problem');
+  if (path !== undefined) assert.is(error.issues[0]?.path, path, error.message);
+  return error;
+};
+
+test('a valid append passes', () => {
+  assertValidAppend('order-1', [event('e1'), event('e2', { n: 1, list: [1, 'a', null], nested: { ok: true } })], 'any');
+  assertValidAppend('order-1', [event('e1')], undefined);
+  assertValidAppend('order-1', [event('e1')], 0n);
+});
+
+test('stream id: non-string, empty, blank, too long, control characters', () => {
+  rejects(() => assertValidStreamId(42), 'invalid_stream_id', 'streamId');
+  rejects(() => assertValidStreamId(''), 'empty_stream_id', 'streamId');
+  rejects(() => assertValidStreamId('   '), 'empty_stream_id');
+  rejects(() => assertValidStreamId('a'.repeat(MAX_STREAM_ID_LENGTH + 1)), 'invalid_stream_id');
+  assertValidStreamId('a'.repeat(MAX_STREAM_ID_LENGTH));
+  rejects(() => assertValidStreamId('order\n1'), 'invalid_stream_id');
+  rejects(() => assertValidStreamId('order\u007f'), 'invalid_stream_id');
+  assertValidStreamId('commande-été-😀');
+  rejects(() => assertValidAppend(undefined, [event('e1')], 'any'), 'invalid_stream_id');
+});
+
+test('expected version: negative bigints, numbers and unknown names are refused', () => {
+  for (const bad of [-1n, 3, 'exists', null]) {
+    rejects(() => assertValidAppend('s', [event('e1')], bad), 'invalid_expected_version', 'expectedVersion');
+  }
+});
+
+test('an empty batch, or no array at all, is refused', () => {
+  rejects(() => assertValidAppend('s', [], 'any'), 'empty_append', 'events');
+  rejects(() => assertValidAppend('s', undefined, 'any'), 'empty_append');
+  rejects(() => assertValidAppend('s', { 0: event('e1') }, 'any'), 'empty_append');
+});
+
+test('events: not an object, no type, an empty type, a non-string type', () => {
+  rejects(() => assertValidAppend('s', [null], 'any'), 'invalid_event', 'events.0');
+  rejects(() => assertValidAppend('s', [event('e1'), 'x'], 'any'), 'invalid_event', 'events.1');
+  rejects(() => assertValidAppend('s', [{ metadata: metadata('e1') }], 'any'), 'invalid_event', 'events.0.event.type');
+  rejects(
+    () => assertValidAppend('s', [{ event: { type: '' }, metadata: metadata('e1') }], 'any'),
+    'invalid_event',
+    'events.0.event.type',
+  );
+  rejects(
+    () => assertValidAppend('s', [{ event: { type: 7 }, metadata: metadata('e1') }], 'any'),
+    'invalid_event',
+    'events.0.event.type',
+  );
+});
+
+test('metadata: missing, each required id missing or empty, optional fields of the wrong type', () => {
+  rejects(() => assertValidAppend('s', [{ event: { type: 'A' } }], 'any'), 'invalid_metadata', 'events.0.metadata');
+  for (const field of ['eventId', 'correlationId', 'causationId', 'occurredAt'] as const) {
+    for (const value of [undefined, '', 5]) {
+      const m = { ...metadata('e1'), [field]: value };
+      rejects(
+        () => assertValidAppend('s', [{ event: { type: 'A' }, metadata: m }], 'any'),
+        'invalid_metadata',
+        `events.0.metadata.${field}`,
+      );
+    }
+  }
+  const withBad = (extra: Record<string, unknown>) => () =>
+    assertValidAppend('s', [{ event: { type: 'A' }, metadata: { ...metadata('e1'), ...extra } }], 'any');
+  rejects(withBad({ headers: { ok: 'x', bad: 1 } }), 'invalid_metadata', 'events.0.metadata.headers.bad');
+  rejects(withBad({ tenantId: 9 }), 'invalid_metadata', 'events.0.metadata.tenantId');
+  rejects(withBad({ schemaVersion: '2' }), 'invalid_metadata', 'events.0.metadata.schemaVersion');
+  rejects(withBad({ schemaVersion: 1.5 }), 'invalid_metadata', 'events.0.metadata.schemaVersion');
+  rejects(withBad({ schemaVersion: 0 }), 'invalid_metadata', 'events.0.metadata.schemaVersion');
+  withBad({ schemaVersion: 2, tenantId: 't', traceparent: 'tp', commandId: 'c', headers: { a: 'b' } })();
+});
+
+test('the same event id twice in one append is refused', () => {
+  rejects(
+    () => assertValidAppend('s', [event('e1'), event('e2'), event('e1')], 'any'),
+    'duplicate_event_id',
+    'events.2.metadata.eventId',
+  );
+});
+
+test('data JSON cannot carry is refused with its path', () => {
+  const cases: ReadonlyArray<[string, unknown, string]> = [
+    ['bigint', 1n, 'events.0.event.v'],
+    ['NaN', Number.NaN, 'events.0.event.v'],
+    ['Infinity', Number.POSITIVE_INFINITY, 'events.0.event.v'],
+    ['a function', () => 1, 'events.0.event.v'],
+    ['a symbol', Symbol('s'), 'events.0.event.v'],
+    ['a Date', new Date(0), 'events.0.event.v'],
+    ['a Map', new Map(), 'events.0.event.v'],
+    ['undefined in an array', [1, undefined], 'events.0.event.v.1'],
+    ['a nested bigint', { deep: [{ n: 2n }] }, 'events.0.event.v.deep.0.n'],
+  ];
+  for (const [what, value, path] of cases) {
+    const error = rejects(() => assertValidAppend('s', [event('e1', { v: value })], 'any'), 'not_serialisable', path);
+    assert.ok(error.message.includes(path), `${what}: ${error.message}`);
+  }
+  const cyclic: Record<string, unknown> = {};
+  cyclic.self = cyclic;
+  rejects(
+    () => assertValidAppend('s', [event('e1', { v: cyclic })], 'any'),
+    'not_serialisable',
+    'events.0.event.v.self',
+  );
+  // In metadata too (an extra field the codec does not know).
+  rejects(
+    () => assertValidAppend('s', [{ event: { type: 'A' }, metadata: { ...metadata('e1'), extra: 1n } }], 'any'),
+    'not_serialisable',
+    'events.0.metadata.extra',
+  );
+});
+
+test('undefined is allowed as an object property (JSON drops it) but not in an array', () => {
+  assertValidAppend('s', [event('e1', { optional: undefined, nested: { also: undefined } })], 'any');
+  assert.is(findNonJsonValue({ a: undefined }), undefined);
+  assert.equal(findNonJsonValue({ a: [undefined] }), { path: 'a.0', expected: 'JSON value', actual: undefined });
+  assert.equal(findNonJsonValue([undefined]), { path: '0', expected: 'JSON value', actual: undefined });
+});
+
+test('findNonJsonValue: shared (non-cyclic) references and null-prototype objects are fine', () => {
+  const shared = { n: 1 };
+  assert.is(findNonJsonValue({ a: shared, b: shared, c: [shared, shared] }), undefined);
+  assert.is(findNonJsonValue(Object.assign(Object.create(null) as object, { a: 1 })), undefined);
+  assert.equal(findNonJsonValue(5n, 'root'), { path: 'root', expected: 'JSON value', actual: '5n' });
+});
+
+test('size limit: serialised event + metadata above maxEventBytes is refused, at the limit passes', () => {
+  const big = event('e1', { text: 'é'.repeat(100) });
+  const size = byteLength(JSON.stringify(big.event)) + byteLength(JSON.stringify(big.metadata));
+  assertValidAppend('s', [big], 'any', { maxEventBytes: size });
+  const error = rejects(
+    () => assertValidAppend('s', [big], 'any', { maxEventBytes: size - 1 }),
+    'event_too_large',
+    'events.0',
+  );
+  assert.ok(error.message.includes(`${size} bytes`), error.message);
+  // The default limit is 8 MiB.
+  rejects(() => assertValidAppend('s', [event('e1', { text: 'x'.repeat(8 * 1024 * 1024) })], 'any'), 'event_too_large');
+});
+
+test('property: byteLength equals Buffer.byteLength on any string, lone surrogates included', () => {
+  fc.assert(
+    fc.property(
+      fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary-ascii' })),
+      (s) => {
+        assert.is(byteLength(s), Buffer.byteLength(s, 'utf8'));
+      },
+    ),
+    { numRuns: 500 },
+  );
+  for (const s of ['\ud800', '\ud800\ud800', '\ud800a', '\udc00\ud800', 'a\udbff', '😀', '\u07ff\u0800']) {
+    assert.is(byteLength(s), Buffer.byteLength(s, 'utf8'), JSON.stringify(s));
+  }
+});
+
+test('nothing is half-checked: a bad event late in the batch fails the whole append', () => {
+  rejects(
+    () => assertValidAppend('s', [event('e1'), event('e2'), event('e3', { v: 1n })], 'any'),
+    'not_serialisable',
+    'events.2.event.v',
+  );
+});
+
+test.run();

@@ -1,0 +1,208 @@
+import type { AnyEvent, EventStore, ReadAllOptions, SubscribeOptions, Subscription } from '../../event-store';
+import type { ExpectedVersion } from '../../expected-version';
+import type { EventMetadata, NewEvent, RecordedEvent } from '../../metadata';
+import { isWrongExpectedVersionError } from '../../wrong-expected-version-error';
+import { ConformanceFailure, errorCode, fail } from './assert';
+import type { ConformanceFactory } from './types';
+
+/** A fixed `occurredAt`: the kernel has no clock, and the suite needs none. */
+export const OCCURRED_AT = '2024-01-02T03:04:05.678Z';
+
+/** The stream through which every case claims its namespace. */
+export const RUNS_STREAM = 'ordo-conformance-runs';
+
+/** How long a case waits for a subscription to deliver before it fails instead of hanging. */
+export const DELIVERY_TIMEOUT_MS = 10_000;
+
+/** What a case works with: a store, and ids that no other case or run uses. */
+export interface CaseContext {
+  readonly store: EventStore;
+  /** Unique namespace of this case in this store, e.g. `r12`. */
+  readonly ns: string;
+  /** Position of the namespace claim: every event of this case lies after it. */
+  readonly start: bigint;
+  /** A stream id of this case; streams named so are "own" streams. */
+  readonly stream: (name: string) => string;
+  /** An event id of this case. */
+  readonly id: (name: string) => string;
+  /** A tenant id of this case. */
+  readonly tenant: (name: string) => string;
+  /** A new event with a fresh id (unless `metadata.eventId` is given) and the required metadata. */
+  readonly event: (type: string, data?: Record<string, unknown>, metadata?: Partial<EventMetadata>) => NewEvent;
+  /** True for events on this case's streams. */
+  readonly isOwn: (event: RecordedEvent) => boolean;
+  /** Every event of this case's streams in `$all` order, paging through `readAll`. */
+  readonly ownAll: (options?: { readonly tenantId?: string; readonly pageSize?: number }) => Promise<RecordedEvent[]>;
+}
+
+/**
+ * Claims a namespace no earlier case or run has used in this store: reads the last claim of
+ * {@link RUNS_STREAM} and appends the next one at that exact version (retrying on conflicts).
+ * Deterministic and clock-free; it only relies on appends with an exact expected version.
+ */
+const claimNamespace = async (store: EventStore): Promise<{ ns: string; start: bigint }> => {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const last = (await store.readStream(RUNS_STREAM, { direction: 'backwards', maxCount: 1 }))[0];
+    const next = last === undefined ? 0n : last.streamVersion + 1n;
+    const expectedVersion: ExpectedVersion = last === undefined ? 'no_stream' : last.streamVersion;
+    try {
+      const result = await store.appendToStream(
+        RUNS_STREAM,
+        [
+          {
+            event: { type: 'ConformanceRunClaimed', run: String(next) } as AnyEvent,
+            metadata: {
+              eventId: `ordo-conformance-run-${next}`,
+              correlationId: RUNS_STREAM,
+              causationId: RUNS_STREAM,
+              occurredAt: OCCURRED_AT,
+            },
+          },
+        ],
+        { expectedVersion },
+      );
+      return { ns: `r${next}`, start: result.position };
+    } catch (error) {
+      if (isWrongExpectedVersionError(error) || errorCode(error) === 'duplicate_event_id') continue;
+      throw error;
+    }
+  }
+  return fail(`could not claim a namespace in ${RUNS_STREAM} after 100 attempts`);
+};
+
+/** Creates a store, claims a namespace, runs `body`, and disposes the store whatever happens. */
+export const withStore = async (
+  factory: ConformanceFactory,
+  body: (ctx: CaseContext) => Promise<void>,
+): Promise<void> => {
+  const store = await factory.create();
+  try {
+    const { ns, start } = await claimNamespace(store);
+    const ownStreams = new Set<string>();
+    let counter = 0;
+    const ctx: CaseContext = {
+      store,
+      ns,
+      start,
+      stream: (name) => {
+        const id = `${name}-${ns}`;
+        ownStreams.add(id);
+        return id;
+      },
+      id: (name) => `${ns}:${name}`,
+      tenant: (name) => `${name}-${ns}`,
+      event: (type, data = {}, metadata = {}) => {
+        counter += 1;
+        return {
+          event: { ...data, type },
+          metadata: {
+            eventId: `${ns}:event-${counter}`,
+            correlationId: `${ns}:correlation`,
+            causationId: `${ns}:cause-${counter}`,
+            occurredAt: OCCURRED_AT,
+            ...metadata,
+          },
+        };
+      },
+      isOwn: (event) => ownStreams.has(event.streamId),
+      ownAll: async (options = {}) => {
+        const out: RecordedEvent[] = [];
+        let after = start;
+        for (;;) {
+          const page = await store.readAll({
+            after,
+            maxCount: options.pageSize ?? 1000,
+            ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+          });
+          const last = page[page.length - 1];
+          if (last === undefined) return out;
+          if (last.globalPosition <= after) {
+            fail(`readAll({ after: ${after}n }) returned an event at or before the cursor (${last.globalPosition}n)`);
+          }
+          for (const event of page) if (ownStreams.has(event.streamId)) out.push(event);
+          after = last.globalPosition;
+        }
+      },
+    };
+    await body(ctx);
+  } finally {
+    await factory.dispose?.(store);
+  }
+};
+
+/**
+ * Rejects with a {@link ConformanceFailure} when `promise` has not settled within `ms`. Uses the
+ * host's `setTimeout` when there is one (every JS runtime has it); otherwise it just waits.
+ */
+export const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> => {
+  const timers = globalThis as unknown as {
+    setTimeout?: (fn: () => void, ms: number) => unknown;
+    clearTimeout?: (handle: unknown) => void;
+  };
+  if (typeof timers.setTimeout !== 'function') return promise;
+  return new Promise<T>((resolve, reject) => {
+    const handle = timers.setTimeout!(() => reject(new ConformanceFailure(`timed out after ${ms} ms: ${what}`)), ms);
+    promise.then(
+      (value) => {
+        timers.clearTimeout?.(handle);
+        resolve(value);
+      },
+      (error: unknown) => {
+        timers.clearTimeout?.(handle);
+        reject(error);
+      },
+    );
+  });
+};
+
+/** A subscription that collects the case's own events and lets the case wait for a count. */
+export interface Collector {
+  readonly events: RecordedEvent[];
+  readonly subscription: Subscription;
+  /** Resolves once at least `count` own events arrived (fails after {@link DELIVERY_TIMEOUT_MS}). */
+  readonly until: (count: number, what: string) => Promise<void>;
+}
+
+/** Subscribes to `$all` and collects the events `keep` accepts (the case's own by default). */
+export const collect = (
+  ctx: CaseContext,
+  options: Omit<SubscribeOptions, 'onEvent'> & {
+    readonly keep?: (event: RecordedEvent) => boolean;
+    readonly onOwnEvent?: (event: RecordedEvent) => void;
+  } = {},
+): Collector => {
+  const events: RecordedEvent[] = [];
+  const keep = options.keep ?? ctx.isOwn;
+  let waiters: Array<{ count: number; resolve: () => void }> = [];
+  const subscribeOptions: SubscribeOptions = {
+    ...(options.after === undefined ? {} : { after: options.after }),
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+    onEvent: (event) => {
+      if (!keep(event)) return;
+      options.onOwnEvent?.(event);
+      events.push(event);
+      const ready = waiters.filter((w) => events.length >= w.count);
+      waiters = waiters.filter((w) => events.length < w.count);
+      for (const w of ready) w.resolve();
+    },
+  };
+  const subscription = ctx.store.subscribeToAll(subscribeOptions);
+  return {
+    events,
+    subscription,
+    until: (count, what) => {
+      if (events.length >= count) return Promise.resolve();
+      const arrived = new Promise<void>((resolve) => waiters.push({ count, resolve }));
+      // A subscription that ends early (store or handler error) must fail the wait, not hang it.
+      const ended = subscription.done.then(() =>
+        fail(`${what}: the subscription ended after ${events.length} of ${count} events`),
+      );
+      return within(Promise.race([arrived, ended]), DELIVERY_TIMEOUT_MS, `${what} (${events.length}/${count})`);
+    },
+  };
+};
+
+/** Reads the whole `$all` log of the case from `options` (a thin alias that keeps cases short). */
+export const readAllOwn = async (ctx: CaseContext, options: ReadAllOptions): Promise<RecordedEvent[]> =>
+  (await ctx.store.readAll(options)).filter(ctx.isOwn);
