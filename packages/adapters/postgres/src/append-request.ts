@@ -1,0 +1,98 @@
+import {
+  type AppendLimits,
+  type ExpectedVersion,
+  InvalidInputError,
+  MAX_STREAM_ID_LENGTH,
+  type NewEvent,
+  assertValidAppend,
+} from '@ordo/kernel';
+import { findUnstorableText, hasUnstorableEscape, isStorableText, unstorable } from './storable-text';
+
+/** Expected versions as `ordo_append` takes them: -1 no_stream, -2 any, -3 stream_exists, >= 0 exact. */
+export const encodeExpected = (expected: ExpectedVersion): bigint =>
+  expected === 'no_stream' ? -1n : expected === 'any' ? -2n : expected === 'stream_exists' ? -3n : expected;
+
+/** Longest event id and tenant id, in UTF-16 code units (they are indexed; btree entries are bounded). */
+export const MAX_ID_LENGTH = MAX_STREAM_ID_LENGTH;
+
+/** One validated append, serialised and ready to join a group. */
+export interface AppendRequest {
+  readonly streamId: string;
+  readonly expected: ExpectedVersion;
+  readonly events: ReadonlyArray<NewEvent>;
+  readonly eventIds: ReadonlyArray<string>;
+  readonly types: ReadonlyArray<string>;
+  readonly tenants: ReadonlyArray<string | null>;
+  readonly data: ReadonlyArray<string>;
+  readonly metadata: ReadonlyArray<string>;
+  /** Serialised size of data and metadata, in UTF-16 code units (a cheap upper-bound proxy). */
+  readonly size: number;
+}
+
+/**
+ * Validates an append (the kernel's `assertValidAppend`, then what PostgreSQL cannot store) and
+ * serialises it. Throws `InvalidInputError`; on success nothing has been sent yet.
+ */
+export const toAppendRequest = (
+  streamId: unknown,
+  events: unknown,
+  expectedVersion: unknown,
+  limits: AppendLimits,
+): AppendRequest => {
+  assertValidAppend(streamId, events, expectedVersion, limits);
+  const stream = streamId as string;
+  if (!isStorableText(stream)) {
+    throw new InvalidInputError('invalid_stream_id', 'stream id must not hold unpaired UTF-16 surrogates', [
+      { path: 'streamId', expected: 'well-formed text', actual: stream.slice(0, 80) },
+    ]);
+  }
+  const list = events as ReadonlyArray<NewEvent>;
+  const eventIds: string[] = [];
+  const types: string[] = [];
+  const tenants: Array<string | null> = [];
+  const data: string[] = [];
+  const metadata: string[] = [];
+  let size = 0;
+  list.forEach((e, i) => {
+    const at = `events.${i}`;
+    const { eventId, tenantId } = e.metadata;
+    for (const [field, value] of [
+      ['eventId', eventId],
+      ['tenantId', tenantId],
+    ] as const) {
+      if (value !== undefined && value.length > MAX_ID_LENGTH) {
+        throw new InvalidInputError('invalid_metadata', `${at}.metadata.${field} is longer than ${MAX_ID_LENGTH}`, [
+          { path: `${at}.metadata.${field}`, expected: `at most ${MAX_ID_LENGTH} characters`, actual: value.slice(0, 80) },
+        ]);
+      }
+    }
+    if (tenantId !== undefined && typeof tenantId !== 'string') {
+      throw new InvalidInputError('invalid_metadata', `${at}.metadata.tenantId must be a string`, [
+        { path: `${at}.metadata.tenantId`, expected: 'string', actual: tenantId },
+      ]);
+    }
+    const dataJson = JSON.stringify(e.event);
+    const metaJson = JSON.stringify(e.metadata);
+    if (hasUnstorableEscape(dataJson) || hasUnstorableEscape(metaJson)) {
+      const issue = findUnstorableText(e.event, `${at}.event`) ?? findUnstorableText(e.metadata, `${at}.metadata`);
+      if (issue) throw unstorable(issue);
+    }
+    eventIds.push(eventId);
+    types.push(e.event.type);
+    tenants.push(tenantId ?? null);
+    data.push(dataJson);
+    metadata.push(metaJson);
+    size += dataJson.length + metaJson.length;
+  });
+  return {
+    streamId: stream,
+    expected: (expectedVersion as ExpectedVersion | undefined) ?? 'any',
+    events: list,
+    eventIds,
+    types,
+    tenants,
+    data,
+    metadata,
+    size,
+  };
+};

@@ -1,0 +1,107 @@
+import type { Pool } from 'pg';
+import { type MigrateResult, migrate } from './migrate';
+import type { Migration } from './migrations';
+import type { SchemaName } from './schema-name';
+
+/**
+ * Migrations of the adapter's extra tables (leases, checkpoints, snapshots, outbox, inbox),
+ * numbered from 100 so they follow the event store's own (1-99) in one ordered list. Pass them
+ * to `migrate(pool, { extra: EXTRA_MIGRATIONS })`, or call {@link migrateExtras}.
+ *
+ * Shipped steps are never edited (their checksums are recorded); add new ones instead.
+ */
+export const EXTRA_MIGRATIONS: ReadonlyArray<Migration> = [
+  {
+    version: 100,
+    name: 'leases',
+    // Time-bound ownership (relays, projection runners). Expiry uses the database clock, so
+    // processes with skewed clocks agree; nothing is held in the session.
+    sql: ({ quoted: q }: SchemaName) => `
+      CREATE TABLE ${q}.ordo_leases (
+        name        text PRIMARY KEY,
+        owner       text NOT NULL,
+        lease_until timestamptz NOT NULL,
+        acquired_at timestamptz NOT NULL DEFAULT now()
+      );`,
+  },
+  {
+    version: 101,
+    name: 'checkpoints',
+    // position NULL: the consumer starts from the beginning (after a rebuild reset).
+    sql: ({ quoted: q }: SchemaName) => `
+      CREATE TABLE ${q}.ordo_checkpoints (
+        name       text PRIMARY KEY,
+        position   bigint CHECK (position >= 0),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      );`,
+  },
+  {
+    version: 102,
+    name: 'snapshots',
+    sql: ({ quoted: q }: SchemaName) => `
+      CREATE TABLE ${q}.ordo_snapshots (
+        stream_id       text NOT NULL,
+        decider_version text NOT NULL,
+        version         bigint NOT NULL CHECK (version >= 0),
+        state           jsonb NOT NULL,
+        taken_at        timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (stream_id, decider_version)
+      );`,
+  },
+  {
+    version: 103,
+    name: 'outbox',
+    // ordo_outbox_streams carries the per-stream claim (owner, lease_until): relays claim whole
+    // streams, never single messages, which is what keeps one stream's messages in order.
+    sql: ({ quoted: q }: SchemaName) => `
+      CREATE TABLE ${q}.ordo_outbox (
+        id              text PRIMARY KEY,
+        stream_id       text NOT NULL,
+        stream_version  bigint NOT NULL,
+        global_position bigint NOT NULL,
+        topic           text NOT NULL,
+        message_key     text NOT NULL,
+        type            text NOT NULL,
+        payload         jsonb NOT NULL,
+        headers         jsonb NOT NULL,
+        created_at      timestamptz NOT NULL DEFAULT now(),
+        published_at    timestamptz
+      );
+      CREATE INDEX ordo_outbox_pending_ix
+        ON ${q}.ordo_outbox (stream_id, global_position) WHERE published_at IS NULL;
+      CREATE INDEX ordo_outbox_published_ix
+        ON ${q}.ordo_outbox (published_at) WHERE published_at IS NOT NULL;
+      CREATE TABLE ${q}.ordo_outbox_streams (
+        stream_id   text PRIMARY KEY,
+        owner       text,
+        lease_until timestamptz,
+        claimed_at  timestamptz
+      );`,
+  },
+  {
+    version: 104,
+    name: 'inbox',
+    sql: ({ quoted: q }: SchemaName) => `
+      CREATE TABLE ${q}.ordo_inbox (
+        consumer   text NOT NULL,
+        message_id text NOT NULL,
+        handled_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (consumer, message_id)
+      );
+      CREATE INDEX ordo_inbox_handled_ix ON ${q}.ordo_inbox (handled_at);`,
+  },
+];
+
+/**
+ * Creates or upgrades `schema` with the event store's tables and the extra ones (plus any of
+ * your own `extra` migrations, versions >= 100 other than these). Same guarantees as `migrate`:
+ * one transaction, serialised across processes, checksums checked.
+ */
+export const migrateExtras = (
+  pool: Pool,
+  options: { readonly schema?: string; readonly extra?: ReadonlyArray<Migration> } = {},
+): Promise<MigrateResult> =>
+  migrate(pool, {
+    ...(options.schema === undefined ? {} : { schema: options.schema }),
+    extra: [...EXTRA_MIGRATIONS, ...(options.extra ?? [])],
+  });

@@ -1,0 +1,282 @@
+import { LOCK_CLASS, notificationChannel } from './locks';
+import { type SchemaName, sqlLiteral } from './schema-name';
+
+/**
+ * One numbered, forward-only schema change. `sql` receives the validated schema and returns the
+ * statements to run; they run inside the migration transaction, so a failing step leaves nothing
+ * behind. Numbers 1-99 belong to the event store core; other modules of this package (and users)
+ * register theirs from 100 up through `migrate(pool, { extra })`.
+ *
+ * Never edit a migration that has shipped: its checksum is recorded, and `migrate` refuses to run
+ * against a schema where an applied step differs from the code. Add a new step instead.
+ */
+export interface Migration {
+  readonly version: number;
+  /** Short description, recorded with the version. */
+  readonly name: string;
+  readonly sql: (schema: SchemaName) => string;
+}
+
+/** Highest version reserved for the event store core. */
+export const MAX_CORE_MIGRATION = 99;
+
+/**
+ * Version 1: events, streams, the position sequence and the two write functions.
+ *
+ * Tables
+ * - `ordo_events`: one row per event. `global_position` is the `$all` order, `stream_version` the
+ *   revision inside the stream. `deleted` marks events of a soft-deleted stream (see below).
+ * - `ordo_streams`: the current version of every live stream, the row the version checks read.
+ *
+ * Gap-free global order (why `readAll({ after })` never skips an event)
+ * Positions come from a sequence, but only while the transaction holds the store's write lock
+ * (`pg_advisory_xact_lock`, transaction-scoped), and that lock is held until COMMIT. PostgreSQL
+ * makes a committing transaction visible (ProcArrayEndTransaction) *before* it releases its locks,
+ * so the next writer can only draw positions after every smaller position is either committed and
+ * visible or rolled back for good. Hence a reader that sees position p also sees every committed
+ * position below p, and `WHERE global_position > $after ORDER BY global_position` can never step
+ * over an event that commits later: positions increase strictly in commit order. Rolled-back
+ * transactions leave holes in the numbering, which readers simply never see.
+ *
+ * Why this and not the alternatives: the `xid8` + `pg_snapshot_xmin` filter (Emmett) orders by
+ * (transaction id, position), which is not monotone in position, so a single `bigint` checkpoint
+ * (our port's `after`) can skip events; it needs a compound checkpoint. A high-water mark that
+ * waits for gaps to settle (Marten) needs a timeout guess and a background daemon. A lock held to
+ * COMMIT serialises writers, which is what caps Message DB; here it is taken once per *group* of
+ * coalesced appends (group commit in the TypeScript writer), so one commit carries many appends
+ * and the lock does not cap single-event throughput at the commit rate.
+ *
+ * Soft delete: `ordo_delete_stream` flags the stream's events `deleted` and drops its
+ * `ordo_streams` row. Stream reads no longer see them; the stream id can be written again from
+ * `no_stream` and restarts at revision 0; `$all` keeps them (history stays append-only, positions
+ * never disappear), as EventStoreDB keeps soft-deleted events in `$all` until a scavenge.
+ */
+const coreSchema = (s: SchemaName): string => {
+  const q = s.quoted;
+  const lock = `PERFORM pg_advisory_xact_lock(${LOCK_CLASS.append}, hashtext(${sqlLiteral(s.name)}));`;
+  const isolationCheck = `IF current_setting('transaction_isolation') <> 'read committed' THEN
+    RAISE EXCEPTION 'ordo: appends need READ COMMITTED isolation, the transaction runs %',
+      current_setting('transaction_isolation') USING ERRCODE = '25000';
+  END IF;`;
+  return `
+CREATE SEQUENCE ${q}.ordo_global_position AS bigint MINVALUE 1 START 1 CACHE 1;
+
+CREATE TABLE ${q}.ordo_events (
+  global_position bigint PRIMARY KEY,
+  stream_id       text        NOT NULL,
+  stream_version  bigint      NOT NULL CHECK (stream_version >= 0),
+  event_id        text        NOT NULL,
+  event_type      text        NOT NULL,
+  tenant_id       text,
+  data            jsonb       NOT NULL,
+  metadata        jsonb       NOT NULL,
+  recorded_at     timestamptz NOT NULL DEFAULT now(),
+  deleted         boolean     NOT NULL DEFAULT false
+);
+CREATE UNIQUE INDEX ordo_events_event_id_uq ON ${q}.ordo_events (event_id);
+CREATE UNIQUE INDEX ordo_events_stream_uq ON ${q}.ordo_events (stream_id, stream_version) WHERE NOT deleted;
+CREATE INDEX ordo_events_tenant_ix ON ${q}.ordo_events (tenant_id, global_position) WHERE tenant_id IS NOT NULL;
+
+CREATE TABLE ${q}.ordo_streams (
+  stream_id text   PRIMARY KEY,
+  version   bigint NOT NULL CHECK (version >= 0)
+);
+
+-- Appends a group of appends in one call and answers one row per append, in input order:
+--   status 0 written, 1 idempotent retry (nothing written), 2 wrong expected version
+--   (actual_version = current version, -1 for no stream), 3 duplicate event id (detail = the id).
+-- Expected versions: -1 no_stream, -2 any, -3 stream_exists, >= 0 exact.
+-- Events arrive as parallel arrays in append order; p_event_app is the 1-based append of each
+-- event and p_app_stream the 1-based index of each append's stream in p_streams. Event ids must
+-- not repeat across the appends of one call (the caller defers such an append to the next call).
+-- Idempotency rule for an append of ids i0..in-1 with expectation x:
+--   (a) i0 is in this stream at revision p, revisions p..p+n-1 carry exactly i0..in-1, and x held
+--       before p (any; p-1; no_stream when p = 0; stream_exists when p > 0): success, nothing written;
+--   (b) else x does not hold now: wrong expected version, with the current version;
+--   (c) else an id exists anywhere in the store: duplicate event id;
+--   (d) else write.
+CREATE FUNCTION ${q}.ordo_append(
+  p_streams      text[],
+  p_app_stream   int[],
+  p_app_expected bigint[],
+  p_app_count    int[],
+  p_event_ids    text[],
+  p_event_app    int[],
+  p_types        text[],
+  p_tenants      text[],
+  p_data         jsonb[],
+  p_metadata     jsonb[]
+) RETURNS TABLE (status smallint, next_version bigint, last_position bigint, actual_version bigint, detail text)
+LANGUAGE plpgsql VOLATILE
+-- Custom plans would re-plan every statement on every call (the arrays differ each time); the
+-- generic plans (index nested loops) are right for every group size.
+SET plan_cache_mode = force_generic_plan
+AS $fn$
+DECLARE
+  n_apps     int := coalesce(cardinality(p_app_stream), 0);
+  n_events   int := coalesce(cardinality(p_event_ids), 0);
+  v_ver      bigint[];
+  v_dirty    boolean[];
+  v_status   smallint[] := array_fill(0::smallint, ARRAY[n_apps]);
+  v_first    int[]      := array_fill(0, ARRAY[n_apps]);
+  v_base     bigint[]   := array_fill(0::bigint, ARRAY[n_apps]);
+  v_posoff   bigint[]   := array_fill(0::bigint, ARRAY[n_apps]);
+  v_next     bigint[]   := array_fill(NULL::bigint, ARRAY[n_apps]);
+  v_pos      bigint[]   := array_fill(NULL::bigint, ARRAY[n_apps]);
+  v_actual   bigint[]   := array_fill(NULL::bigint, ARRAY[n_apps]);
+  v_detail   text[]     := array_fill(NULL::text, ARRAY[n_apps]);
+  v_dup_apps int[];
+  v_accepted bigint := 0;
+  v_start    bigint;
+  v_ord      int := 1;
+  v_s        int;
+  v_exp      bigint;
+  v_cnt      int;
+  v_cur      bigint;
+  v_p        bigint;
+  v_matched  bigint;
+  v_lastpos  bigint;
+  v_done     boolean;
+  v_dup_id   text;
+BEGIN
+  ${isolationCheck}
+  IF n_events = 0 OR n_apps = 0
+     OR cardinality(p_app_expected) <> n_apps OR cardinality(p_app_count) <> n_apps
+     OR cardinality(p_event_app) <> n_events OR cardinality(p_types) <> n_events
+     OR cardinality(p_tenants) <> n_events OR cardinality(p_data) <> n_events
+     OR cardinality(p_metadata) <> n_events THEN
+    RAISE EXCEPTION 'ordo_append: inconsistent argument arrays' USING ERRCODE = '22023';
+  END IF;
+
+  ${lock}
+
+  -- Current versions of the group's streams, and the appends holding an id that is already
+  -- stored (usually none: one index probe per id). A new statement, so a new snapshot: it sees
+  -- everything the previous lock holder committed.
+  SELECT (SELECT array_agg(coalesce(st.version, -1) ORDER BY u.ord)
+            FROM unnest(p_streams) WITH ORDINALITY AS u(id, ord)
+            LEFT JOIN ${q}.ordo_streams st ON st.stream_id = u.id),
+         (SELECT array_agg(DISTINCT u.app)
+            FROM unnest(p_event_ids, p_event_app) AS u(id, app)
+            JOIN ${q}.ordo_events ev ON ev.event_id = u.id)
+    INTO v_ver, v_dup_apps;
+  v_dirty := array_fill(false, ARRAY[cardinality(p_streams)]);
+
+  FOR i IN 1..n_apps LOOP
+    v_s := p_app_stream[i];
+    v_exp := p_app_expected[i];
+    v_cnt := p_app_count[i];
+    v_cur := v_ver[v_s];
+    v_first[i] := v_ord;
+    v_done := false;
+    IF v_dup_apps IS NOT NULL AND i = ANY(v_dup_apps) THEN
+      -- (a) an idempotent retry?
+      SELECT ev.stream_version INTO v_p
+        FROM ${q}.ordo_events ev
+       WHERE ev.event_id = p_event_ids[v_ord] AND ev.stream_id = p_streams[v_s] AND NOT ev.deleted;
+      IF FOUND AND (v_exp = -2 OR v_exp = v_p - 1 OR (v_exp = -1 AND v_p = 0) OR (v_exp = -3 AND v_p > 0)) THEN
+        SELECT count(*), max(ev.global_position) FILTER (WHERE ev.stream_version = v_p + v_cnt - 1)
+          INTO v_matched, v_lastpos
+          FROM generate_series(0, v_cnt - 1) AS k
+          JOIN ${q}.ordo_events ev
+            ON ev.stream_id = p_streams[v_s] AND NOT ev.deleted
+           AND ev.stream_version = v_p + k AND ev.event_id = p_event_ids[v_ord + k];
+        IF v_matched = v_cnt THEN
+          v_status[i] := 1;
+          v_next[i] := v_p + v_cnt - 1;
+          v_pos[i] := v_lastpos;
+          v_done := true;
+        END IF;
+      END IF;
+    END IF;
+    IF NOT v_done THEN
+      IF NOT (v_exp = -2 OR v_exp = v_cur OR (v_exp = -3 AND v_cur >= 0)) THEN
+        -- (b); v_exp = -1 matches v_cur = -1 through v_exp = v_cur.
+        v_status[i] := 2;
+        v_actual[i] := v_cur;
+      ELSIF v_dup_apps IS NOT NULL AND i = ANY(v_dup_apps) THEN
+        -- (c)
+        v_status[i] := 3;
+        SELECT u.id INTO v_dup_id
+          FROM unnest(p_event_ids[v_ord:v_ord + v_cnt - 1]) WITH ORDINALITY AS u(id, k)
+          JOIN ${q}.ordo_events ev ON ev.event_id = u.id
+         ORDER BY u.k LIMIT 1;
+        v_detail[i] := v_dup_id;
+      ELSE
+        -- (d)
+        v_base[i] := v_cur + 1;
+        v_posoff[i] := v_accepted;
+        v_accepted := v_accepted + v_cnt;
+        v_ver[v_s] := v_cur + v_cnt;
+        v_dirty[v_s] := true;
+        v_next[i] := v_cur + v_cnt;
+      END IF;
+    END IF;
+    v_ord := v_ord + v_cnt;
+  END LOOP;
+  IF v_ord <> n_events + 1 OR cardinality(v_ver) IS DISTINCT FROM cardinality(p_streams) THEN
+    RAISE EXCEPTION 'ordo_append: inconsistent argument arrays' USING ERRCODE = '22023';
+  END IF;
+
+  IF v_accepted > 0 THEN
+    -- Reserve a block of positions; only lock holders draw from this sequence.
+    v_start := nextval('${s.name}.ordo_global_position');
+    IF v_accepted > 1 THEN
+      PERFORM setval('${s.name}.ordo_global_position', v_start + v_accepted - 1);
+    END IF;
+    INSERT INTO ${q}.ordo_events
+           (global_position, stream_id, stream_version, event_id, event_type, tenant_id, data, metadata)
+    SELECT v_start + v_posoff[u.app] + (u.ord - v_first[u.app]),
+           p_streams[p_app_stream[u.app]],
+           v_base[u.app] + (u.ord - v_first[u.app]),
+           u.id, u.type, u.tenant, u.data, u.meta
+      FROM unnest(p_event_ids, p_event_app, p_types, p_tenants, p_data, p_metadata)
+           WITH ORDINALITY AS u(id, app, type, tenant, data, meta, ord)
+     WHERE v_status[u.app] = 0;
+    INSERT INTO ${q}.ordo_streams AS st (stream_id, version)
+    SELECT p_streams[k], v_ver[k] FROM generate_subscripts(p_streams, 1) AS k WHERE v_dirty[k]
+    ON CONFLICT (stream_id) DO UPDATE SET version = EXCLUDED.version;
+    PERFORM pg_notify(${sqlLiteral(notificationChannel(s))}, (v_start + v_accepted - 1)::text);
+  END IF;
+
+  FOR k IN 1..n_apps LOOP
+    status := v_status[k];
+    next_version := v_next[k];
+    last_position := CASE WHEN v_status[k] = 0 THEN v_start + v_posoff[k] + p_app_count[k] - 1 ELSE v_pos[k] END;
+    actual_version := v_actual[k];
+    detail := v_detail[k];
+    RETURN NEXT;
+  END LOOP;
+END
+$fn$;
+
+-- Soft-deletes a stream: status 0 deleted, 1 nothing to delete, 2 wrong expected version
+-- (actual_version = current version, -1 for no stream). Expected versions as in ordo_append.
+CREATE FUNCTION ${q}.ordo_delete_stream(p_stream text, p_expected bigint)
+RETURNS TABLE (status smallint, actual_version bigint)
+LANGUAGE plpgsql VOLATILE AS $fn$
+DECLARE
+  v_cur bigint;
+BEGIN
+  ${isolationCheck}
+  ${lock}
+  SELECT st.version INTO v_cur FROM ${q}.ordo_streams st WHERE st.stream_id = p_stream;
+  v_cur := coalesce(v_cur, -1);
+  IF NOT (p_expected = -2 OR p_expected = v_cur OR (p_expected = -3 AND v_cur >= 0)) THEN
+    RETURN QUERY SELECT 2::smallint, v_cur;
+  ELSIF v_cur = -1 THEN
+    RETURN QUERY SELECT 1::smallint, v_cur;
+  ELSE
+    UPDATE ${q}.ordo_events SET deleted = true WHERE stream_id = p_stream AND NOT deleted;
+    DELETE FROM ${q}.ordo_streams WHERE stream_id = p_stream;
+    RETURN QUERY SELECT 0::smallint, v_cur;
+  END IF;
+END
+$fn$;
+`;
+};
+
+/** The event store's own migrations (versions 1-99). */
+export const coreMigrations: ReadonlyArray<Migration> = [
+  { version: 1, name: 'event store: events, streams, ordo_append, ordo_delete_stream', sql: coreSchema },
+];

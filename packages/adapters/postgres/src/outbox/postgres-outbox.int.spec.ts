@@ -1,0 +1,236 @@
+import { InvalidInputError, type OutgoingMessage, type Publisher, relayOnce } from '@ordo/kernel';
+import * as assert from 'uvu/assert';
+import { suite } from 'uvu';
+import { type ExtrasDatabase, openExtrasDatabase, sleep } from '../test-support/extras-database';
+import {
+  type Publication,
+  checkPublications,
+  interleavedMessages,
+  message,
+  recorded,
+} from '../test-support/outbox-messages';
+import { createOutboxRelay } from './outbox-relay';
+import { PostgresOutbox, outboxHook } from './postgres-outbox';
+
+const test = suite<{ db: ExtrasDatabase }>('postgres outbox');
+let db: ExtrasDatabase;
+
+test.before(async () => {
+  db = await openExtrasDatabase('pg_outbox');
+});
+test.after(async () => {
+  await db.close();
+});
+
+let schemaCounter = 0;
+/** Each test gets its own schema so that tests cannot see each other's rows. */
+const freshOutbox = async (): Promise<PostgresOutbox> => {
+  const schema = `outbox_t${++schemaCounter}`;
+  const { migrateExtras } = await import('../migrations-extra');
+  await migrateExtras(db.pool, { schema });
+  return new PostgresOutbox({ pool: db.pool, schema });
+};
+
+const ids = (messages: ReadonlyArray<{ id: string }>) => messages.map((m) => m.id);
+
+test('the hook writes routed events in the caller transaction: rollback leaves nothing, commit keeps them', async () => {
+  const outbox = await freshOutbox();
+  const hook = outboxHook(outbox.schema, (e) => (e.event.type === 'Internal' ? undefined : { topic: 'orders' }));
+  const events = [recorded('order-1', 0, 1, 'OrderPlaced', { total: 5 }), recorded('order-1', 1, 2, 'Internal')];
+  const client = await db.pool.connect();
+  try {
+    await client.query('BEGIN');
+    await hook(client, events);
+    await client.query('ROLLBACK');
+    assert.is(await outbox.pending(), 0, 'a rolled back append leaves no outbox row');
+    await client.query('BEGIN');
+    await hook(client, events);
+    await hook(client, events); // a retried hook run writes nothing twice
+    await client.query('COMMIT');
+  } finally {
+    client.release();
+  }
+  assert.is(await outbox.pending(), 1, 'only the routed event is in the outbox');
+  const [claimed] = await outbox.claim({ owner: 'r', batchSize: 10, leaseMs: 10_000 });
+  assert.ok(claimed);
+  assert.is(claimed.id, 'order-1:0');
+  assert.is(claimed.topic, 'orders');
+  assert.is(claimed.key, 'order-1');
+  assert.is(claimed.type, 'OrderPlaced');
+  assert.equal(claimed.payload, { type: 'OrderPlaced', total: 5 });
+  assert.is(claimed.headers['ordo-event-id'], 'order-1:0');
+  assert.is(claimed.streamVersion, 0n);
+  assert.is(claimed.globalPosition, 1n);
+});
+
+test('a claim takes whole streams: another relay gets none of a held stream, even its later messages', async () => {
+  const outbox = await freshOutbox();
+  await outbox.write([
+    message('a', 0, 1),
+    message('a', 1, 2),
+    message('a', 2, 3),
+    message('b', 0, 4),
+    message('b', 1, 5),
+  ]);
+  const first = await outbox.claim({ owner: 'A', batchSize: 2, leaseMs: 10_000 });
+  assert.equal(ids(first), ['a:0', 'a:1'], 'oldest first, a prefix of stream a');
+  const second = await outbox.claim({ owner: 'B', batchSize: 10, leaseMs: 10_000 });
+  assert.equal(ids(second), ['b:0', 'b:1'], 'a:2 stays with stream a, which A holds');
+  assert.equal(await outbox.claim({ owner: 'C', batchSize: 10, leaseMs: 10_000 }), []);
+
+  await outbox.markPublished('C', ['a:0']); // C does not hold stream a: ignored
+  assert.is(await outbox.pending(), 5);
+  await outbox.markPublished('A', ids(first));
+  assert.is(await outbox.pending(), 3);
+  const third = await outbox.claim({ owner: 'C', batchSize: 10, leaseMs: 10_000 });
+  assert.equal(ids(third), ['a:2'], 'marking released stream a; the rest of it follows');
+
+  await outbox.release('B', ids(second));
+  const fourth = await outbox.claim({ owner: 'D', batchSize: 10, leaseMs: 10_000 });
+  assert.equal(ids(fourth), ['b:0', 'b:1'], 'released messages are claimable at once, in order');
+  await outbox.markPublished('B', ids(second)); // B released them: its late mark changes nothing
+  assert.is(await outbox.pending(), 3);
+});
+
+test('an expired lease passes the stream to another relay, which starts again at its first unpublished message', async () => {
+  const outbox = await freshOutbox();
+  await outbox.write([message('x', 0, 1), message('x', 1, 2)]);
+  assert.equal(ids(await outbox.claim({ owner: 'A', batchSize: 10, leaseMs: 1000 })), ['x:0', 'x:1']);
+  assert.equal(await outbox.claim({ owner: 'B', batchSize: 10, leaseMs: 10_000 }), []);
+  await sleep(1100);
+  assert.equal(ids(await outbox.claim({ owner: 'B', batchSize: 10, leaseMs: 10_000 })), ['x:0', 'x:1']);
+  await outbox.markPublished('A', ['x:0', 'x:1']);
+  assert.is(await outbox.pending(), 2, 'the stale owner cannot mark');
+  await outbox.markPublished('B', ['x:0', 'x:1']);
+  assert.is(await outbox.pending(), 0);
+});
+
+test('writing the outbox never waits for a relay that holds the same stream locked', async () => {
+  const outbox = await freshOutbox();
+  await outbox.write([message('w', 0, 1)]);
+  const relay = await db.pool.connect();
+  const writer = await db.pool.connect();
+  try {
+    await relay.query('BEGIN');
+    await relay.query(`SELECT 1 FROM "${outbox.schema}".ordo_outbox_streams WHERE stream_id = 'w' FOR UPDATE`);
+    await writer.query('BEGIN');
+    // The append transaction holds the store's write lock: waiting here would stall every append.
+    await writer.query(`SET LOCAL lock_timeout = '300ms'`);
+    await outboxHook(outbox.schema)(writer, [recorded('w', 1, 2)]);
+    await writer.query('COMMIT');
+    await relay.query('COMMIT');
+  } finally {
+    writer.release();
+    relay.release();
+  }
+  assert.is(await outbox.pending(), 2);
+});
+
+test('concurrent claims never hand out the same stream twice', async () => {
+  const outbox = await freshOutbox();
+  await outbox.write(interleavedMessages(30, 3));
+  const claims = await Promise.all(
+    Array.from({ length: 8 }, (_, i) => outbox.claim({ owner: `r${i}`, batchSize: 12, leaseMs: 10_000 })),
+  );
+  const holder = new Map<string, number>();
+  claims.forEach((batch, i) => {
+    for (const m of batch) {
+      const other = holder.get(m.streamId);
+      assert.ok(other === undefined || other === i, `stream ${m.streamId} went to relays ${other} and ${i}`);
+      holder.set(m.streamId, i);
+    }
+  });
+  assert.ok(holder.size > 0);
+});
+
+test('bad input is refused before anything is written', async () => {
+  assert.throws(() => new PostgresOutbox({ pool: db.pool, schema: 'x"; DROP TABLE y; --' }), /schema name/);
+  assert.throws(() => outboxHook('Bad-Schema'), /schema name/);
+  const outbox = await freshOutbox();
+  await outbox.write([message('q', 0, 1)]);
+  for (const [options, error] of [
+    [{ owner: '', batchSize: 1, leaseMs: 100 }, InvalidInputError],
+    [{ owner: 'a', batchSize: 0, leaseMs: 100 }, RangeError],
+    [{ owner: 'a', batchSize: 1, leaseMs: Number.NaN }, RangeError],
+  ] as const) {
+    try {
+      await outbox.claim(options);
+      assert.unreachable(`accepted ${JSON.stringify(options)}`);
+    } catch (e) {
+      assert.instance(e, error);
+    }
+  }
+  assert.equal(ids(await outbox.claim({ owner: 'a', batchSize: 5, leaseMs: 1000 })), ['q:0'], 'nothing was claimed');
+});
+
+/**
+ * Three relays drain 60 interleaved streams. One of them stalls mid-batch for longer than its
+ * lease, so the others take its streams over and republish part of its batch. Invariant: every
+ * message is published at least once, and per stream the first publications come in version order.
+ */
+test('three concurrent relays with a lease expiring mid-run: all published, per-stream order kept', async () => {
+  const outbox = await freshOutbox();
+  const expected = interleavedMessages(60, 6);
+  await outbox.write(expected);
+  const log: Publication[] = [];
+  let stalled = false;
+  const publisher = (by: string): Publisher => ({
+    publish: async (messages: ReadonlyArray<OutgoingMessage>) => {
+      for (const [i, m] of messages.entries()) {
+        const om = expected.find((e) => e.id === m.id);
+        assert.ok(om);
+        log.push({ id: m.id, streamId: om.streamId, streamVersion: om.streamVersion, by });
+        if (by === 'r1' && !stalled && i === 3) {
+          stalled = true;
+          await sleep(900); // lease is 300 ms: the others take the streams of this batch over
+        }
+        await sleep(1);
+      }
+    },
+  });
+  const relays = ['r0', 'r1', 'r2'].map((owner) =>
+    createOutboxRelay({
+      pool: db.pool,
+      schema: outbox.schema,
+      publisher: publisher(owner),
+      owner,
+      batchSize: 10,
+      leaseMs: 300,
+      pollMs: 20,
+    }),
+  );
+  relays.forEach((r) => r.start());
+  const deadline = Date.now() + 30_000;
+  while ((await outbox.pending()) > 0 && Date.now() < deadline) await sleep(50);
+  await Promise.all(relays.map((r) => r.stop()));
+  assert.is(await outbox.pending(), 0, 'the relays drained the outbox');
+  assert.ok(stalled, 'the stall happened');
+  const { problems, duplicates } = checkPublications(expected, log);
+  assert.equal(problems, []);
+  assert.ok(duplicates > 0, 'the stalled batch was republished by another relay');
+  const byRelay = new Set(log.map((p) => p.by));
+  assert.is(byRelay.size, 3, `all three relays did some of the work (${[...byRelay].join(', ')})`);
+});
+
+test('relayOnce releases the claim when publishing fails, so the batch is retried at once', async () => {
+  const outbox = await freshOutbox();
+  await outbox.write([message('p', 0, 1), message('p', 1, 2)]);
+  const failing: Publisher = {
+    publish: async () => {
+      throw new Error('broker down');
+    },
+  };
+  try {
+    await relayOnce(outbox, failing, { owner: 'A', batchSize: 10, leaseMs: 60_000 });
+    assert.unreachable('publish error swallowed');
+  } catch (e) {
+    assert.match(String(e), /broker down/);
+  }
+  const sent: string[] = [];
+  const ok: Publisher = { publish: async (ms) => void sent.push(...ms.map((m) => m.id)) };
+  assert.is(await relayOnce(outbox, ok, { owner: 'B', batchSize: 10, leaseMs: 60_000 }), 2);
+  assert.equal(sent, ['p:0', 'p:1']);
+  assert.is(await outbox.pending(), 0);
+});
+
+test.run();

@@ -1,0 +1,16 @@
+import { DEFAULT_SCHEMA as STORE_DEFAULT_SCHEMA, schemaName } from '../schema-name';
+
+/**
+ * Throws `InvalidInputError` (`invalid_schema_name`) unless `schema` is a safe schema name, by
+ * the event store's own rule (`schemaName`). Schema names are spliced into SQL text
+ * (identifiers cannot be bound as parameters), so this check keeps them from carrying SQL.
+ */
+export function assertSchemaName(schema: unknown): asserts schema is string {
+  schemaName(schema);
+}
+
+/** `"schema"."table"` for a validated schema and one of this package's own table names. */
+export const qualified = (schema: string, table: string): string => `${schemaName(schema).quoted}."${table}"`;
+
+/** Default schema of the extra tables: the event store's. */
+export const DEFAULT_SCHEMA = STORE_DEFAULT_SCHEMA;
