@@ -10,7 +10,7 @@ export type MessageShapes = Readonly<Record<string, t.Props>>;
 
 /** The discriminated union described by a {@link MessageShapes} record. */
 export type UnionOf<P extends MessageShapes> = {
-  [K in keyof P & string]: { readonly type: K } & { readonly [F in keyof P[K]]: t.TypeOf<P[K][F]> };
+  [K in keyof P & string]: { readonly type: K } & { readonly [F in keyof P[K]]: t.TypeOf<NonNullable<P[K][F]>> };
 }[keyof P & string];
 
 /** A discriminated union of messages with its io-ts codec, type list and per-type helpers. */
