@@ -25,6 +25,28 @@ test('fold applies events in order from the initial state', () => {
   assert.equal(s, { total: 5, closed: false });
 });
 
+test('fold gives the same state, in the same order, for an array and any other iterable', () => {
+  // The state records the order of the amounts, so a reordering or a skipped event would show.
+  const ordered: Decider<never, CounterEvent, ReadonlyArray<number>> = {
+    initialState: [],
+    decide: () => accept(),
+    evolve: (s, e) => (e.type === 'Added' ? [...s, e.amount] : s),
+  };
+  const events: CounterEvent[] = [
+    { type: 'Added', amount: 3 },
+    { type: 'Closed' },
+    { type: 'Added', amount: 1 },
+    { type: 'Added', amount: 2 },
+  ];
+  function* generated() {
+    yield* events;
+  }
+  assert.equal(fold(ordered, events), [3, 1, 2]);
+  assert.equal(fold(ordered, generated()), [3, 1, 2]);
+  assert.equal(fold(ordered, new Set(events), [9]), [9, 3, 1, 2]);
+  assert.equal(fold(ordered, []), []);
+});
+
 test('runCommands stops at the first rejection', () => {
   const r = runCommands(counter, [{ type: 'Close' }, { type: 'Add', amount: 1 }]);
   assert.ok(E.isLeft(r));

@@ -23,6 +23,13 @@ export type StateOf<D> = D extends Decider<unknown, unknown, infer S> ? S : neve
 /** Folds events into a state, starting at `from` (the decider's initial state by default). */
 export const fold = <C, Ev, S>(decider: Decider<C, Ev, S>, events: Iterable<Ev>, from: S = decider.initialState): S => {
   let state = from;
+  if (Array.isArray(events)) {
+    // Arrays (what stores return) take an indexed loop: V8 does not always optimise the iterator
+    // protocol of `for...of` away, and the kernel benchmark saw that path run ~1.7x slower.
+    const list = events as ReadonlyArray<Ev>;
+    for (let i = 0; i < list.length; i++) state = decider.evolve(state, list[i] as Ev);
+    return state;
+  }
   for (const event of events) state = decider.evolve(state, event);
   return state;
 };

@@ -1,6 +1,6 @@
 import type { EventMetadata, RecordedEvent } from '../../metadata';
 import { check, equal, equalDeep } from './assert';
-import { type CaseContext, DELIVERY_TIMEOUT_MS, collect, within } from './fixtures';
+import { type CaseContext, DELIVERY_TIMEOUT_MS, collect, readAllPages, within } from './fixtures';
 import { withStore } from './fixtures';
 import type { ConformanceCase } from './types';
 
@@ -24,6 +24,9 @@ const readThreeWays = async (ctx: CaseContext, streamId: string, count: number):
   equalDeep(sub.events, fromStream, `${streamId} through a subscription and readStream`);
   return [...fromStream];
 };
+
+/** A deep copy of plain JSON data (the suite may not rely on any runtime's structuredClone). */
+const structuredCopy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
 /** Every kind of JSON value, nested. */
 const jsonSample = {
@@ -148,6 +151,32 @@ export const dataCases: ReadonlyArray<ConformanceCase> = [
     );
   }),
 
+  c('data: stored events do not change when the caller mutates what it appended or read', async (ctx) => {
+    const s = ctx.stream('isolated');
+    const original = { lines: [{ sku: 'a', quantity: 1 }], note: 'first' };
+    const appended = ctx.event('Isolated', structuredCopy(original), { headers: { h: 'v' } });
+    await ctx.store.appendToStream(s, [appended]);
+    const expected = { event: structuredCopy(appended.event), metadata: structuredCopy(appended.metadata) };
+    const data = appended.event as unknown as typeof original;
+    data.lines[0]!.quantity = 99;
+    data.lines.push({ sku: 'b', quantity: 2 });
+    data.note = 'changed';
+    (appended.metadata.headers as Record<string, string>)['h'] = 'changed';
+    const [read] = await ctx.store.readStream(s);
+    equalDeep(read!.event, expected.event, 'event data after the caller changed its object');
+    equalDeep(read!.metadata, expected.metadata, 'metadata after the caller changed its object');
+    // Changing what was read must not change the store either (a frozen object may refuse).
+    try {
+      const readData = read!.event as unknown as typeof original;
+      readData.lines[0]!.quantity = 7;
+      readData.note = 'changed after read';
+    } catch {
+      // A store handing out frozen objects refuses the change: that is fine.
+    }
+    const [again] = await ctx.store.readStream(s);
+    equalDeep(again!.event, expected.event, 'event data after the reader changed its copy');
+  }),
+
   c('tenant: readStream, readAll and subscribeToAll return only the given tenant', async (ctx) => {
     const t1 = ctx.tenant('one');
     const t2 = ctx.tenant('two');
@@ -177,14 +206,7 @@ export const dataCases: ReadonlyArray<ConformanceCase> = [
       equalDeep(types(await ctx.store.readStream(none, { tenantId: t1 })), [], 'readStream of a stream without tenant');
       // readAll with a tenant: unfiltered by stream, so every result must carry the tenant.
       for (const pageSize of [1, 2, 100]) {
-        const one: RecordedEvent[] = [];
-        let after = ctx.start;
-        for (;;) {
-          const page = await ctx.store.readAll({ after, maxCount: pageSize, tenantId: t1 });
-          if (page.length === 0) break;
-          one.push(...page);
-          after = page[page.length - 1]!.globalPosition;
-        }
+        const one = await readAllPages(ctx.store, { after: ctx.start, pageSize, tenantId: t1 });
         equalDeep(types(one), ['A', 'B', 'E', 'G'], `readAll for tenant one, pages of ${pageSize}`);
         check(
           one.every((e) => e.metadata.tenantId === t1),

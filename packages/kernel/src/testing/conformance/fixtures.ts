@@ -1,4 +1,4 @@
-import type { AnyEvent, EventStore, ReadAllOptions, SubscribeOptions, Subscription } from '../../event-store';
+import type { AnyEvent, EventStore, SubscribeOptions, Subscription } from '../../event-store';
 import type { ExpectedVersion } from '../../expected-version';
 import type { EventMetadata, NewEvent, RecordedEvent } from '../../metadata';
 import { isWrongExpectedVersionError } from '../../wrong-expected-version-error';
@@ -70,6 +70,33 @@ const claimNamespace = async (store: EventStore): Promise<{ ns: string; start: b
   return fail(`could not claim a namespace in ${RUNS_STREAM} after 100 attempts`);
 };
 
+/**
+ * Pages through `readAll` from `after` to the end. Each page must start strictly after the
+ * cursor; a store that answers otherwise fails at once instead of looping forever.
+ */
+export const readAllPages = async (
+  store: EventStore,
+  options: { readonly after: bigint; readonly pageSize?: number; readonly tenantId?: string },
+): Promise<RecordedEvent[]> => {
+  const out: RecordedEvent[] = [];
+  let after = options.after;
+  for (;;) {
+    const page = await store.readAll({
+      after,
+      maxCount: options.pageSize ?? 1000,
+      ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
+    });
+    if (page.length === 0) return out;
+    for (const event of page) {
+      if (event.globalPosition <= after) {
+        fail(`readAll({ after: ${after}n }) returned an event at or before the cursor (${event.globalPosition}n)`);
+      }
+      after = event.globalPosition;
+      out.push(event);
+    }
+  }
+};
+
 /** Creates a store, claims a namespace, runs `body`, and disposes the store whatever happens. */
 export const withStore = async (
   factory: ConformanceFactory,
@@ -105,24 +132,8 @@ export const withStore = async (
         };
       },
       isOwn: (event) => ownStreams.has(event.streamId),
-      ownAll: async (options = {}) => {
-        const out: RecordedEvent[] = [];
-        let after = start;
-        for (;;) {
-          const page = await store.readAll({
-            after,
-            maxCount: options.pageSize ?? 1000,
-            ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
-          });
-          const last = page[page.length - 1];
-          if (last === undefined) return out;
-          if (last.globalPosition <= after) {
-            fail(`readAll({ after: ${after}n }) returned an event at or before the cursor (${last.globalPosition}n)`);
-          }
-          for (const event of page) if (ownStreams.has(event.streamId)) out.push(event);
-          after = last.globalPosition;
-        }
-      },
+      ownAll: async (options = {}) =>
+        (await readAllPages(store, { ...options, after: start })).filter((e) => ownStreams.has(e.streamId)),
     };
     await body(ctx);
   } finally {
@@ -174,11 +185,21 @@ export const collect = (
   const events: RecordedEvent[] = [];
   const keep = options.keep ?? ctx.isOwn;
   let waiters: Array<{ count: number; resolve: () => void }> = [];
+  let lastPosition: bigint | undefined;
   const subscribeOptions: SubscribeOptions = {
     ...(options.after === undefined ? {} : { after: options.after }),
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
     ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
     onEvent: (event) => {
+      // A store that delivers an event twice or goes backwards could loop forever on
+      // microtasks (starving the timeout), so the collector ends the subscription at once.
+      if (lastPosition !== undefined && event.globalPosition <= lastPosition) {
+        fail(`subscription delivered position ${event.globalPosition}n after ${lastPosition}n`);
+      }
+      if (options.after !== undefined && event.globalPosition <= options.after) {
+        fail(`subscription after ${options.after}n delivered position ${event.globalPosition}n`);
+      }
+      lastPosition = event.globalPosition;
       if (!keep(event)) return;
       options.onOwnEvent?.(event);
       events.push(event);
@@ -195,14 +216,15 @@ export const collect = (
       if (events.length >= count) return Promise.resolve();
       const arrived = new Promise<void>((resolve) => waiters.push({ count, resolve }));
       // A subscription that ends early (store or handler error) must fail the wait, not hang it.
-      const ended = subscription.done.then(() =>
-        fail(`${what}: the subscription ended after ${events.length} of ${count} events`),
+      const ended = subscription.done.then(
+        () => fail(`${what}: the subscription ended after ${events.length} of ${count} events`),
+        (error: unknown) => {
+          throw error instanceof Error
+            ? error
+            : new ConformanceFailure(`${what}: the subscription failed: ${String(error)}`);
+        },
       );
       return within(Promise.race([arrived, ended]), DELIVERY_TIMEOUT_MS, `${what} (${events.length}/${count})`);
     },
   };
 };
-
-/** Reads the whole `$all` log of the case from `options` (a thin alias that keeps cases short). */
-export const readAllOwn = async (ctx: CaseContext, options: ReadAllOptions): Promise<RecordedEvent[]> =>
-  (await ctx.store.readAll(options)).filter(ctx.isOwn);

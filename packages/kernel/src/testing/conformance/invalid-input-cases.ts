@@ -1,22 +1,14 @@
 import type { AppendOptions } from '../../event-store';
 import type { NewEvent } from '../../metadata';
 import { equal, equalDeep, expectInvalidInput, rejection } from './assert';
-import { type CaseContext, withStore } from './fixtures';
+import { type CaseContext, readAllPages, withStore } from './fixtures';
 import type { ConformanceCase } from './types';
 
 /** Every event of this case anywhere in `$all` (not only on its streams), by id. */
-const writtenByCase = async (ctx: CaseContext): Promise<string[]> => {
-  const out: string[] = [];
-  let after = ctx.start;
-  for (;;) {
-    const page = await ctx.store.readAll({ after, maxCount: 1000 });
-    const last = page[page.length - 1];
-    if (last === undefined) return out;
-    for (const e of page)
-      if (e.metadata.eventId.startsWith(`${ctx.ns}:`)) out.push(`${e.streamId}:${e.metadata.eventId}`);
-    after = last.globalPosition;
-  }
-};
+const writtenByCase = async (ctx: CaseContext): Promise<string[]> =>
+  (await readAllPages(ctx.store, { after: ctx.start }))
+    .filter((e) => e.metadata.eventId.startsWith(`${ctx.ns}:`))
+    .map((e) => `${e.streamId}:${e.metadata.eventId}`);
 
 /**
  * Runs each bad append against a missing stream and against an existing one, and checks the
