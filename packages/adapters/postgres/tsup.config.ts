@@ -1,11 +1,4 @@
 import { defineConfig } from 'tsup';
+import { preset } from '../../../tsup.preset';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts' },
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  sourcemap: true,
-  target: 'es2022',
-  external: [/^@ordo\//, /^[a-z@]/],
-});
+export default defineConfig(preset({ index: 'src/index.ts' }));
