@@ -58,7 +58,8 @@ const carts = createCommandHandler({
   decider: cart,
   store,
   streamId: (command: CartCommand) => `cart-${command.cartId}`,
-  commandCodec: CartCommands.codec,
+  commandCodec: CartCommands.codec, // untrusted input is decoded: bad input is a ValidationError
+  eventCodec: CartEvents.codec, // stored events are decoded on load too
 });
 
 const at = '2026-01-01T12:00:00Z';
