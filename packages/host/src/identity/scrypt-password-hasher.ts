@@ -33,7 +33,8 @@ export const createScryptPasswordHasher = (settings: ScryptSettings = {}): Passw
   const maxmem = 256 * N * r + 1024 * 1024;
   return {
     hash: async (password) => {
-      if (typeof password !== 'string' || password.length === 0) throw new TypeError('password must be a non-empty string');
+      if (typeof password !== 'string' || password.length === 0)
+        throw new TypeError('password must be a non-empty string');
       const salt = randomBytes(saltLength);
       const key = await scrypt(password, salt, keyLength, { N, r, p, maxmem });
       return [PREFIX, N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$');

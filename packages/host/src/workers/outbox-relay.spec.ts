@@ -1,0 +1,36 @@
+import {
+  createInMemoryEventStore,
+  createInMemoryMessageBus,
+  createInMemoryOutbox,
+  createManualClock,
+} from '@ordo/adapter-memory';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createOutboxRelay } from './outbox-relay';
+
+const at = '2024-05-01T10:00:00.000Z';
+const meta = (eventId: string) => ({ eventId, correlationId: 'c', causationId: 'c', occurredAt: at });
+
+test('publish then mark; a crash in between publishes the batch again, in order', async () => {
+  const outbox = createInMemoryOutbox({ clock: createManualClock(at) });
+  const store = createInMemoryEventStore({ outbox });
+  const bus = createInMemoryMessageBus();
+  const relay = createOutboxRelay({ outbox, publisher: bus, owner: 'r1', batchSize: 10 });
+  await store.appendToStream('order-o1', [
+    { event: { type: 'A' }, metadata: meta('e1') },
+    { event: { type: 'B' }, metadata: meta('e2') },
+  ]);
+  assert.is(await relay.publish(), 2);
+  assert.ok(relay.holding());
+  relay.reset(); // crash before the mark
+  assert.is(await relay.publish(), 2, 'the own unexpired claims come back');
+  assert.is(await relay.mark(), 2);
+  assert.is(await outbox.pending(), 0);
+  assert.equal(
+    bus.messages('order').map((m) => m.id),
+    ['e1', 'e2', 'e1', 'e2'],
+  );
+  assert.is(await relay.publish(), 0);
+});
+
+test.run();

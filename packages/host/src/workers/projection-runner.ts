@@ -1,0 +1,91 @@
+import {
+  type AnyEvent,
+  type EventStore,
+  initialProjected,
+  type ProjectedState,
+  type Projection,
+  projectBatch,
+  runProjectionBatch,
+} from '@ordo/kernel';
+
+/**
+ * Where an async projection keeps its read model and checkpoint, written together (one
+ * transaction in PostgreSQL, one assignment in memory).
+ */
+export interface ProjectionStateStore<M> {
+  load(name: string): Promise<ProjectedState<M> | undefined>;
+  /** Stores the model and its position together; refuses when the stored position is not `expected`. */
+  save(name: string, state: ProjectedState<M>, expected: bigint | undefined): Promise<void>;
+}
+
+/** An in-memory {@link ProjectionStateStore}. */
+export const createInMemoryProjectionStateStore = <M>(): ProjectionStateStore<M> & {
+  readonly entries: () => ReadonlyMap<string, ProjectedState<M>>;
+} => {
+  const states = new Map<string, ProjectedState<M>>();
+  return {
+    load: async (name) => states.get(name),
+    save: async (name, state, expected) => {
+      const current = states.get(name)?.position;
+      if (current !== expected) {
+        throw new Error(`projection '${name}' moved from ${String(expected)} to ${String(current)} under this runner`);
+      }
+      states.set(name, state);
+    },
+    entries: () => new Map(states),
+  };
+};
+
+/** Runs one async projection batch by batch from its checkpoint. */
+export interface ProjectionRunner<Ev extends AnyEvent, M> {
+  readonly name: string;
+  readonly projection: Projection<Ev, M>;
+  /** Folds the next batch; answers how many events were read (0 when caught up). */
+  step(): Promise<number>;
+  /** The stored read model and its position. */
+  current(): Promise<ProjectedState<M>>;
+  /** Forgets what is held in memory (a crash): the next step reloads from the state store. */
+  reset(): void;
+}
+
+/**
+ * Creates an async projection runner: reads the log after the stored position, folds the batch
+ * with the kernel's `projectBatch` and stores model and position together, so a crash between
+ * batches loses nothing and replays nothing.
+ */
+export const createProjectionRunner = <Ev extends AnyEvent, M>(options: {
+  readonly projection: Projection<Ev, M>;
+  readonly store: EventStore;
+  readonly states: ProjectionStateStore<M>;
+  readonly batchSize?: number;
+}): ProjectionRunner<Ev, M> => {
+  const { projection, states } = options;
+  let cached: ProjectedState<M> | undefined;
+  const load = async (): Promise<ProjectedState<M>> => {
+    cached ??= (await states.load(projection.name)) ?? initialProjected(projection);
+    return cached;
+  };
+  return {
+    name: projection.name,
+    projection,
+    step: async () => {
+      const from = await load();
+      return runProjectionBatch<Ev>(
+        {
+          loadCheckpoint: async () => from.position,
+          readAll: async (o) => (await options.store.readAll(o)) as never,
+          commit: async (events, _checkpoint, expected) => {
+            const next = projectBatch(projection, from, events);
+            await states.save(projection.name, next, expected);
+            cached = next;
+          },
+        },
+        options.batchSize ?? 200,
+      );
+    },
+    current: load,
+    reset: () => {
+      cached = undefined;
+    },
+  };
+};
