@@ -11,7 +11,12 @@ type TsupPlugin = NonNullable<Options['plugins']>[number];
 const fpTsSubpaths: TsupPlugin = {
   name: 'fp-ts-subpaths',
   renderChunk(code) {
-    return { code: code.replace(/(["'])fp-ts\/([A-Za-z]+)\1/g, (_m, q: string, name: string) => `${q}fp-ts/lib/${name}.js${q}`) };
+    return {
+      code: code.replace(
+        /(["'])fp-ts\/([A-Za-z]+)\1/g,
+        (_m, q: string, name: string) => `${q}fp-ts/lib/${name}.js${q}`,
+      ),
+    };
   },
 };
 

@@ -7,3 +7,4 @@
 export * from './workers';
 export * from './identity/scrypt-password-hasher';
 export * from './simulation';
+export * from './composition';
