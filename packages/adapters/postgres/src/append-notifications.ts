@@ -2,6 +2,8 @@ import type { Pool, PoolClient } from 'pg';
 
 /** Options of {@link AppendNotifications}. */
 export interface AppendNotificationsOptions {
+  /** Open the LISTEN connection (default true); without it waits end by polling only. */
+  readonly listen?: boolean;
   /** Longest wait without a notification before a reader polls anyway. Default 500 ms. */
   readonly pollIntervalMs?: number;
   /** Shortest pause between two attempts to (re)connect the listener. Default 1000 ms. */
@@ -31,6 +33,7 @@ export class AppendNotifications {
   private client: PoolClient | undefined;
   private connecting: Promise<void> | undefined;
   private lastAttempt = -Infinity;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   private readonly pollIntervalMs: number;
   private readonly reconnectDelayMs: number;
@@ -68,8 +71,7 @@ export class AppendNotifications {
    */
   wait(since: number, signal: AbortSignal): Promise<void> {
     if (this.closed || signal.aborted || this.generationValue !== since) return Promise.resolve();
-    this.ensureListening();
-    return new Promise<void>((resolve) => {
+    const waiting = new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
@@ -80,26 +82,45 @@ export class AppendNotifications {
       signal.addEventListener('abort', done, { once: true });
       this.waiters.add(done);
     });
+    this.ensureListening();
+    return waiting;
   }
 
   /** Stops listening and wakes every waiter. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
     this.bump();
     await this.connecting?.catch(() => undefined);
     this.drop(undefined);
   }
 
-  /** Starts the listener if it is down and the last attempt is old enough. */
+  /**
+   * Starts the listener if it is down. Attempts are at least `reconnectDelayMs` apart; an attempt
+   * that is too early is scheduled for later (while someone waits).
+   */
   ensureListening(): void {
-    if (this.closed || this.client || this.connecting) return;
+    if (this.closed || this.client || this.connecting || this.options.listen === false) return;
     const now = Date.now();
-    if (now - this.lastAttempt < this.reconnectDelayMs) return;
+    const early = this.lastAttempt + this.reconnectDelayMs - now;
+    if (early > 0) {
+      if (this.retryTimer === undefined && this.waiters.size > 0) {
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.ensureListening();
+        }, early);
+        this.retryTimer.unref();
+      }
+      return;
+    }
     this.lastAttempt = now;
     this.connecting = this.connect()
-      .catch((error: unknown) => this.options.onError?.(error))
+      .catch((error: unknown) => {
+        this.options.onError?.(error);
+      })
       .finally(() => {
         this.connecting = undefined;
+        if (!this.client && this.waiters.size > 0) this.ensureListening();
       });
   }
 

@@ -62,14 +62,13 @@ export const toAppendRequest = (
     ] as const) {
       if (value !== undefined && value.length > MAX_ID_LENGTH) {
         throw new InvalidInputError('invalid_metadata', `${at}.metadata.${field} is longer than ${MAX_ID_LENGTH}`, [
-          { path: `${at}.metadata.${field}`, expected: `at most ${MAX_ID_LENGTH} characters`, actual: value.slice(0, 80) },
+          {
+            path: `${at}.metadata.${field}`,
+            expected: `at most ${MAX_ID_LENGTH} characters`,
+            actual: value.slice(0, 80),
+          },
         ]);
       }
-    }
-    if (tenantId !== undefined && typeof tenantId !== 'string') {
-      throw new InvalidInputError('invalid_metadata', `${at}.metadata.tenantId must be a string`, [
-        { path: `${at}.metadata.tenantId`, expected: 'string', actual: tenantId },
-      ]);
     }
     const dataJson = JSON.stringify(e.event);
     const metaJson = JSON.stringify(e.metadata);

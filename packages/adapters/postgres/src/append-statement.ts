@@ -1,9 +1,4 @@
-import {
-  type AppendResult,
-  InvalidInputError,
-  type RecordedEvent,
-  WrongExpectedVersionError,
-} from '@ordo/kernel';
+import { type AppendResult, InvalidInputError, type RecordedEvent, WrongExpectedVersionError } from '@ordo/kernel';
 import type { QueryConfig } from 'pg';
 import { type AppendRequest, encodeExpected } from './append-request';
 import type { AppendOutcome } from './group-commit';

@@ -64,106 +64,117 @@ test('32 concurrent writers with rollbacks and held-open transactions: a subscri
     }
   })();
 
-  const APPENDS = 12;
-  const idOf = (w: number, k: number, i: number) => `w${w}-a${k}-e${i}`;
-  const size = () => 1 + Math.floor(random() * 3);
+  try {
+    const APPENDS = 12;
+    const idOf = (w: number, k: number, i: number) => `w${w}-a${k}-e${i}`;
+    const size = () => 1 + Math.floor(random() * 3);
 
-  // 8 raw clients: BEGIN; ordo_append; (hold) COMMIT or ROLLBACK.
-  const rawWriters = Array.from({ length: 8 }, async (_, w) => {
-    const client = await db.client();
-    for (let k = 0; k < APPENDS; k++) {
-      const ids = Array.from({ length: size() }, (_, i) => idOf(w, k, i));
-      const roll = random();
-      await client.query('BEGIN');
-      await rawAppend(client, schema, `raw-${w % 3}`, ids);
-      if (roll < 0.3) {
-        held += 1;
-        await sleep(10 + Math.floor(random() * 40));
+    // 8 raw clients: BEGIN; ordo_append; (hold) COMMIT or ROLLBACK.
+    const rawWriters = Array.from({ length: 8 }, async (_, w) => {
+      const client = await db.client();
+      for (let k = 0; k < APPENDS; k++) {
+        const ids = Array.from({ length: size() }, (_, i) => idOf(w, k, i));
+        const roll = random();
+        await client.query('BEGIN');
+        await rawAppend(client, schema, `raw-${w % 3}`, ids);
+        if (roll < 0.3) {
+          held += 1;
+          await sleep(10 + Math.floor(random() * 40));
+        }
+        if (roll > 0.75) {
+          await client.query('ROLLBACK');
+          for (const id of ids) rolledBack.add(id);
+        } else {
+          await client.query('COMMIT');
+          for (const id of ids) committed.add(id);
+        }
       }
-      if (roll > 0.75) {
-        await client.query('ROLLBACK');
-        for (const id of ids) rolledBack.add(id);
-      } else {
-        await client.query('COMMIT');
-        for (const id of ids) committed.add(id);
+    });
+    // 8 writers through a store whose hook holds or rolls back some appends.
+    const hookWriters = Array.from({ length: 8 }, async (_, j) => {
+      const w = 8 + j;
+      for (let k = 0; k < APPENDS; k++) {
+        const roll = random();
+        const fate = roll < 0.2 ? 'hook-throw' : roll < 0.45 ? 'hook-hold' : 'commit';
+        const ids = Array.from({ length: size() }, (_, i) => idOf(w, k, i));
+        try {
+          await hooked.appendToStream(
+            `hooked-${w % 4}`,
+            ids.map((id) => newEvent(id, { fate })),
+          );
+          for (const id of ids) committed.add(id);
+        } catch (error) {
+          assert.is((error as Error).message, 'rolled back on purpose');
+          for (const id of ids) rolledBack.add(id);
+        }
       }
-    }
-  });
-  // 8 writers through a store whose hook holds or rolls back some appends.
-  const hookWriters = Array.from({ length: 8 }, async (_, j) => {
-    const w = 8 + j;
-    for (let k = 0; k < APPENDS; k++) {
-      const roll = random();
-      const fate = roll < 0.2 ? 'hook-throw' : roll < 0.45 ? 'hook-hold' : 'commit';
-      const ids = Array.from({ length: size() }, (_, i) => idOf(w, k, i));
-      try {
-        await hooked.appendToStream(
-          `hooked-${w % 4}`,
-          ids.map((id) => newEvent(id, { fate })),
+    });
+    // 16 writers through two plain stores (two "processes"), some on a shared hot stream.
+    const plainWriters = Array.from({ length: 16 }, async (_, j) => {
+      const w = 16 + j;
+      for (let k = 0; k < APPENDS; k++) {
+        const ids = Array.from({ length: size() }, (_, i) => idOf(w, k, i));
+        await plain[j % 2]!.appendToStream(
+          j % 3 === 0 ? 'hot' : `plain-${w}`,
+          ids.map((id) => newEvent(id)),
         );
         for (const id of ids) committed.add(id);
-      } catch (error) {
-        assert.is((error as Error).message, 'rolled back on purpose');
-        for (const id of ids) rolledBack.add(id);
       }
-    }
-  });
-  // 16 writers through two plain stores (two "processes"), some on a shared hot stream.
-  const plainWriters = Array.from({ length: 16 }, async (_, j) => {
-    const w = 16 + j;
-    for (let k = 0; k < APPENDS; k++) {
-      const ids = Array.from({ length: size() }, (_, i) => idOf(w, k, i));
-      await plain[j % 2]!.appendToStream(j % 3 === 0 ? 'hot' : `plain-${w}`, ids.map((id) => newEvent(id)));
-      for (const id of ids) committed.add(id);
-    }
-  });
-  await Promise.all([...rawWriters, ...hookWriters, ...plainWriters]);
+    });
+    await Promise.all([...rawWriters, ...hookWriters, ...plainWriters]);
 
-  const deadline = Date.now() + 20_000;
-  while ((delivered.length < committed.size || polled.length < committed.size) && Date.now() < deadline) {
-    await sleep(20);
-  }
-  polling = false;
-  await poller;
-  await subscription.stop();
-
-  const context = `seed ${seed}: ${committed.size} committed, ${rolledBack.size} rolled back, ${held} held`;
-  console.log(`  gap storm: ${context}`);
-  assert.ok(rolledBack.size > 0 && held > 0, `the run must roll back and hold transactions (${context})`);
-  const all = await reader.readAll();
-  for (const [name, seen] of [
-    ['subscription', delivered],
-    ['poller', polled],
-    ['readAll', all],
-  ] as const) {
-    const ids = seen.map((e) => e.metadata.eventId);
-    for (let i = 1; i < seen.length; i++) {
-      assert.ok(seen[i]!.globalPosition > seen[i - 1]!.globalPosition, `${name}: positions strictly increase (${context})`);
+    const deadline = Date.now() + 20_000;
+    while ((delivered.length < committed.size || polled.length < committed.size) && Date.now() < deadline) {
+      await sleep(20);
     }
-    assert.is(new Set(ids).size, ids.length, `${name}: no event twice (${context})`);
-    assert.not.ok(
-      ids.some((id) => rolledBack.has(id)),
-      `${name}: no event of a rolled-back transaction (${context})`,
+    polling = false;
+    await poller;
+    await subscription.stop();
+
+    const context = `seed ${seed}: ${committed.size} committed, ${rolledBack.size} rolled back, ${held} held`;
+    console.log(`  gap storm: ${context}`);
+    assert.ok(rolledBack.size > 0 && held > 0, `the run must roll back and hold transactions (${context})`);
+    const all = await reader.readAll();
+    for (const [name, seen] of [
+      ['subscription', delivered],
+      ['poller', polled],
+      ['readAll', all],
+    ] as const) {
+      const ids = seen.map((e) => e.metadata.eventId);
+      for (let i = 1; i < seen.length; i++) {
+        assert.ok(
+          seen[i]!.globalPosition > seen[i - 1]!.globalPosition,
+          `${name}: positions strictly increase (${context})`,
+        );
+      }
+      assert.is(new Set(ids).size, ids.length, `${name}: no event twice (${context})`);
+      assert.not.ok(
+        ids.some((id) => rolledBack.has(id)),
+        `${name}: no event of a rolled-back transaction (${context})`,
+      );
+      const missing = [...committed].filter((id) => !ids.includes(id));
+      assert.equal(missing, [], `${name}: every committed event (${context})`);
+      assert.is(ids.length, committed.size, `${name}: nothing but committed events (${context})`);
+    }
+    assert.equal(
+      delivered.map((e) => e.globalPosition),
+      all.map((e) => e.globalPosition),
+      'the subscription delivered exactly readAll, in readAll order',
     );
-    const missing = [...committed].filter((id) => !ids.includes(id));
-    assert.equal(missing, [], `${name}: every committed event (${context})`);
-    assert.is(ids.length, committed.size, `${name}: nothing but committed events (${context})`);
+    assert.equal(
+      polled.map((e) => e.globalPosition),
+      all.map((e) => e.globalPosition),
+      'the poller read exactly readAll, in readAll order',
+    );
+    // Rolled-back transactions burned positions: the numbering has holes that nobody waits for.
+    const last = all[all.length - 1]!.globalPosition;
+    assert.ok(last > BigInt(all.length), `positions have holes where transactions rolled back (${context})`);
+  } finally {
+    polling = false;
+    await poller.catch(() => undefined);
+    await subscription.stop();
+    for (const store of [...plain, hooked, reader]) await store.close();
   }
-  assert.equal(
-    delivered.map((e) => e.globalPosition),
-    all.map((e) => e.globalPosition),
-    'the subscription delivered exactly readAll, in readAll order',
-  );
-  assert.equal(
-    polled.map((e) => e.globalPosition),
-    all.map((e) => e.globalPosition),
-    'the poller read exactly readAll, in readAll order',
-  );
-  // Rolled-back transactions burned positions: the numbering has holes that nobody waits for.
-  const last = all[all.length - 1]!.globalPosition;
-  assert.ok(last > BigInt(all.length), `positions have holes where transactions rolled back (${context})`);
-
-  for (const store of [...plain, hooked, reader]) await store.close();
 });
 
 test('an open append transaction holds back later writers until it commits; a naive sequence table would skip', async () => {

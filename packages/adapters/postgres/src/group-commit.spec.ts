@@ -28,7 +28,10 @@ const recordingWriter = (delayMs = 5) => {
     return group.map((r) =>
       r.streamId === 'bad'
         ? { ok: false, error: new Error(`bad ${r.eventIds[0]}`) }
-        : { ok: true, result: { nextExpectedVersion: 0n, position: BigInt(Number.parseInt(r.eventIds[0]!.slice(1), 10) || 0) } },
+        : {
+            ok: true,
+            result: { nextExpectedVersion: 0n, position: BigInt(Number.parseInt(r.eventIds[0]!.slice(1), 10) || 0) },
+          },
     );
   };
   return { groups, write };
@@ -127,15 +130,21 @@ test('groups respect maxAppends and maxSize; an oversized append goes alone', as
 test('property: every append is written exactly once, groups keep submission order and never repeat an event id', async () => {
   await fc.assert(
     fc.asyncProperty(
-      fc.array(fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 40 }),
+      fc.array(fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 3 }), {
+        minLength: 1,
+        maxLength: 40,
+      }),
       fc.integer({ min: 1, max: 6 }),
       async (batches, maxAppends) => {
         const { groups, write } = recordingWriter(0);
-        const queue = new GroupCommitQueue(async (group) => {
-          const ids = group.flatMap((r) => r.eventIds);
-          assert.is(new Set(ids).size, ids.length, 'no event id twice in one group');
-          return write(group);
-        }, { maxAppends });
+        const queue = new GroupCommitQueue(
+          async (group) => {
+            const ids = group.flatMap((r) => r.eventIds);
+            assert.is(new Set(ids).size, ids.length, 'no event id twice in one group');
+            return write(group);
+          },
+          { maxAppends },
+        );
         const distinct = batches.map((b) => [...new Set(b)].map((n) => `e${n}`));
         await Promise.all(distinct.map((ids, i) => queue.submit(request(`s${i}`, ids))));
         const written = groups.flat();

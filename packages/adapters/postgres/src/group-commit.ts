@@ -2,7 +2,8 @@ import type { AppendResult } from '@ordo/kernel';
 import type { AppendRequest } from './append-request';
 
 /** The result of one append inside a group: a value or the error that append alone rejects with. */
-export type AppendOutcome = { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: unknown };
+export type AppendOutcome =
+  { readonly ok: true; readonly result: AppendResult } | { readonly ok: false; readonly error: unknown };
 
 /** Writes one group in one transaction; answers one outcome per request, in order. Throws when the whole group failed. */
 export type GroupWriter = (group: ReadonlyArray<AppendRequest>) => Promise<ReadonlyArray<AppendOutcome>>;

@@ -14,3 +14,4 @@ export * from './append-statement';
 export * from './group-commit';
 export * from './append-notifications';
 export * from './postgres-event-store';
+export * from './extras';

@@ -35,7 +35,9 @@ export class MigrationError extends Error {
 
 /** Checksum recorded with each applied migration: its name and its SQL for this schema. */
 export const migrationChecksum = (migration: Migration, schema: SchemaName): string =>
-  createHash('sha256').update(`${migration.name}\n${migration.sql(schema)}`).digest('hex');
+  createHash('sha256')
+    .update(`${migration.name}\n${migration.sql(schema)}`)
+    .digest('hex');
 
 const planOf = (extra: ReadonlyArray<Migration>): ReadonlyArray<Migration> => {
   for (const m of extra) {

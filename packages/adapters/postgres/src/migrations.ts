@@ -108,9 +108,15 @@ CREATE FUNCTION ${q}.ordo_append(
   p_metadata     jsonb[]
 ) RETURNS TABLE (status smallint, next_version bigint, last_position bigint, actual_version bigint, detail text)
 LANGUAGE plpgsql VOLATILE
--- Custom plans would re-plan every statement on every call (the arrays differ each time); the
--- generic plans (index nested loops) are right for every group size.
+-- Every lookup here is by a unique key, and the right plan is an index nested loop whatever the
+-- sizes. Custom plans would re-plan each statement on each call (the arrays differ every time);
+-- a generic plan is made once per connection, so it must not depend on how big the tables were
+-- then: without seq scans and hash or merge joins it cannot pick a plan that degrades as the
+-- tables grow.
 SET plan_cache_mode = force_generic_plan
+SET enable_seqscan = off
+SET enable_hashjoin = off
+SET enable_mergejoin = off
 AS $fn$
 DECLARE
   n_apps     int := coalesce(cardinality(p_app_stream), 0);

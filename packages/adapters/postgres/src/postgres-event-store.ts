@@ -58,6 +58,11 @@ export interface PostgresEventStoreOptions {
   readonly groupCommit?: GroupCommitOptions;
   /** Longest a live subscription waits without a notification before it polls. Default 500 ms. */
   readonly pollIntervalMs?: number;
+  /**
+   * Wake subscriptions with LISTEN/NOTIFY (default true). Turn it off behind a transaction-pooling
+   * proxy, where LISTEN does not work: subscriptions then poll every `pollIntervalMs`.
+   */
+  readonly listen?: boolean;
   /** Receives background problems (the LISTEN connection dropping); they never lose events. */
   readonly onError?: (error: unknown) => void;
 }
@@ -132,6 +137,7 @@ export class PostgresEventStore implements EventStore {
     this.maxEventBytes = options.maxEventBytes;
     this.queue = new GroupCommitQueue((group) => this.writeGroup(group), options.groupCommit);
     this.notifications = new AppendNotifications(this.pool, notificationChannel(this.schema), {
+      listen: options.listen ?? true,
       ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
       ...(options.onError === undefined ? {} : { onError: options.onError }),
     });
@@ -141,6 +147,11 @@ export class PostgresEventStore implements EventStore {
   /** Group-commit counters: groups written and the appends they carried. */
   get writeStats(): { readonly groups: number; readonly appends: number } {
     return this.queue.stats;
+  }
+
+  /** True while the LISTEN connection that wakes subscriptions is up (it opens on the first wait). */
+  get listening(): boolean {
+    return this.notifications.listening;
   }
 
   /** Registers cleanup run by {@link close} (used by {@link createPostgresEventStore} to end its own pool). */
@@ -160,8 +171,7 @@ export class PostgresEventStore implements EventStore {
       this.maxEventBytes === undefined ? {} : { maxEventBytes: this.maxEventBytes },
     );
     if (this.closed) throw new Error('ordo: the event store is closed');
-    const result = await this.queue.submit(request);
-    return result;
+    return this.queue.submit(request);
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<ReadonlyArray<RecordedEvent>> {
@@ -171,7 +181,8 @@ export class PostgresEventStore implements EventStore {
       throw invalidRead('direction', "'forwards' or 'backwards'", direction);
     }
     const from = options.fromVersion;
-    if (from !== undefined && (typeof from !== 'bigint' || from < 0n)) throw invalidRead('fromVersion', 'bigint >= 0n', from);
+    if (from !== undefined && (typeof from !== 'bigint' || from < 0n))
+      throw invalidRead('fromVersion', 'bigint >= 0n', from);
     const limit = maxCountOf(options.maxCount);
     if (limit === 0) return [];
     const tenant = tenantOf(options.tenantId);
@@ -190,6 +201,11 @@ export class PostgresEventStore implements EventStore {
     }));
   }
 
+  /**
+   * Events after `after` in global order (see the class comment for why none is ever skipped).
+   * Without `maxCount` every remaining event comes back in one query: page with `maxCount` on a
+   * large store.
+   */
   async readAll(options: ReadAllOptions = {}): Promise<ReadonlyArray<RecordedEvent>> {
     const after = options.after;
     if (after !== undefined && typeof after !== 'bigint') throw invalidRead('after', 'bigint', after);
@@ -403,12 +419,15 @@ export class PostgresEventStore implements EventStore {
  * Creates the schema if needed (`migrate`, unless `migrate: false`) and answers a ready store.
  * With `connectionString` the store makes its own pool and ends it on `close()`.
  */
-export const createPostgresEventStore = async (options: CreatePostgresEventStoreOptions): Promise<PostgresEventStore> => {
+export const createPostgresEventStore = async (
+  options: CreatePostgresEventStoreOptions,
+): Promise<PostgresEventStore> => {
   const { pool: given, connectionString, maxConnections, migrate: shouldMigrate, extraMigrations, ...rest } = options;
   let pool = given;
   let own = false;
   if (pool === undefined) {
-    if (connectionString === undefined) throw new TypeError('createPostgresEventStore needs a pool or a connectionString');
+    if (connectionString === undefined)
+      throw new TypeError('createPostgresEventStore needs a pool or a connectionString');
     pool = new pg.Pool({ connectionString, max: maxConnections ?? 10 });
     // An idle connection that dies (server restart, pg_terminate_backend) must not crash the process.
     pool.on('error', (error) => rest.onError?.(error));
@@ -504,4 +523,3 @@ const isDataError = (error: unknown): boolean => {
   const code = sqlStateOf(error);
   return code !== undefined && (code.startsWith('22') || code.startsWith('54'));
 };
-

@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { dumbo } from '@event-driven-io/dumbo';
+import { getPostgreSQLEventStore, readMessagesBatch } from '@event-driven-io/emmett-postgresql';
+import { ORDO_TYPES, type PostgresEventStore, createPostgresEventStore } from '@ordo/adapter-postgres';
+import pg from 'pg';
+
+/** One event of the benchmark: about 300 bytes of data and metadata, like a small domain event. */
+export interface BenchEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export const benchEvent = (i: number): BenchEvent => ({
+  id: randomUUID(),
+  type: 'ItemAdded',
+  data: {
+    orderId: `order-${i % 1000}`,
+    sku: `sku-${i % 97}`,
+    quantity: 1 + (i % 5),
+    unitPrice: 1999,
+    currency: 'EUR',
+    note: 'gift wrap, deliver after 18:00',
+  },
+});
+
+const occurredAt = '2024-05-01T12:00:00.000Z';
+
+/** The work every peer does, in its own database on the same server. */
+export interface Peer {
+  readonly name: string;
+  /** Appends without a version check (`any` / no expected version). */
+  append(streamId: string, events: ReadonlyArray<BenchEvent>): Promise<void>;
+  /** Reads a whole stream; answers the event count. */
+  readStream(streamId: string): Promise<number>;
+  /** Reads one page of the global log after a position; answers the page size and its last position. */
+  readAllPage(after: bigint, maxCount: number): Promise<{ readonly count: number; readonly last: bigint }>;
+  /** True when an append failure is a version conflict (counted as a rejection). */
+  isConflict(error: unknown): boolean;
+  close(): Promise<void>;
+}
+
+/** Ordo's PostgreSQL event store (group commit), defaults except the pool. */
+export const ordoPeer = async (
+  url: string,
+  name = 'ordo',
+  maxInFlight?: number,
+): Promise<Peer & { readonly store: PostgresEventStore }> => {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', () => undefined);
+  const store = await createPostgresEventStore({
+    pool,
+    schema: name.replace(/[^a-z0-9_]/g, '_'),
+    ...(maxInFlight === undefined ? {} : { groupCommit: { maxInFlight } }),
+  });
+  return {
+    name,
+    store,
+    append: async (streamId, events) => {
+      await store.appendToStream(
+        streamId,
+        events.map((e) => ({
+          event: { type: e.type, ...e.data },
+          metadata: { eventId: e.id, correlationId: e.id, causationId: e.id, occurredAt },
+        })),
+        { expectedVersion: 'any' },
+      );
+    },
+    readStream: async (streamId) => (await store.readStream(streamId)).length,
+    readAllPage: async (after, maxCount) => {
+      const page = await store.readAll({ after, maxCount });
+      return { count: page.length, last: page.at(-1)?.globalPosition ?? after };
+    },
+    isConflict: (error) => (error as { code?: unknown } | null)?.code === 'wrong_expected_version',
+    close: async () => {
+      await store.close();
+      await pool.end();
+    },
+  };
+};
+
+/** Emmett 0.42's PostgreSQL event store, defaults, with a pool as large as the writers need. */
+export const emmettPeer = async (url: string, poolSize: number): Promise<Peer> => {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  pool.on('error', () => undefined);
+  const store = getPostgreSQLEventStore(url, { connectionOptions: { connectionString: url, pool } });
+  await store.schema.migrate();
+  const reader = dumbo({ connectionString: url });
+  return {
+    name: 'emmett',
+    append: async (streamId, events) => {
+      await store.appendToStream(
+        streamId,
+        events.map((e) => ({
+          type: e.type,
+          data: e.data,
+          metadata: { correlationId: e.id, causationId: e.id, occurredAt },
+        })),
+      );
+    },
+    readStream: async (streamId) => (await store.readStream(streamId)).events.length,
+    readAllPage: async (after, maxCount) => {
+      const batch = await readMessagesBatch(reader.execute, { after, batchSize: maxCount });
+      return { count: batch.messages.length, last: batch.currentGlobalPosition };
+    },
+    isConflict: (error) => error instanceof Error && /version|conflict|duplicate key/i.test(error.message),
+    close: async () => {
+      await store.close();
+      await reader.close();
+      await pool.end().catch(() => undefined);
+    },
+  };
+};
+
+/**
+ * The ceiling: plain INSERTs into a table shaped like Ordo's (same columns and indexes), no
+ * version check, versions counted in memory. One row per statement for single appends; one
+ * multi-row `unnest` INSERT for batches.
+ */
+export const rawPeer = async (url: string, poolSize: number): Promise<Peer> => {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  pool.on('error', () => undefined);
+  await pool.query(`
+    CREATE TABLE IF NOT EXISTS raw_events (
+      global_position bigserial PRIMARY KEY,
+      stream_id       text        NOT NULL,
+      stream_version  bigint      NOT NULL,
+      event_id        text        NOT NULL,
+      event_type      text        NOT NULL,
+      tenant_id       text,
+      data            jsonb       NOT NULL,
+      metadata        jsonb       NOT NULL,
+      recorded_at     timestamptz NOT NULL DEFAULT now(),
+      deleted         boolean     NOT NULL DEFAULT false
+    );
+    CREATE UNIQUE INDEX IF NOT EXISTS raw_events_event_id_uq ON raw_events (event_id);
+    CREATE UNIQUE INDEX IF NOT EXISTS raw_events_stream_uq ON raw_events (stream_id, stream_version) WHERE NOT deleted;
+    CREATE INDEX IF NOT EXISTS raw_events_tenant_ix ON raw_events (tenant_id, global_position) WHERE tenant_id IS NOT NULL;
+  `);
+  const versions = new Map<string, number>();
+  const next = (streamId: string, n: number) => {
+    const v = versions.get(streamId) ?? 0;
+    versions.set(streamId, v + n);
+    return v;
+  };
+  const meta = (e: BenchEvent) => JSON.stringify({ eventId: e.id, correlationId: e.id, causationId: e.id, occurredAt });
+  const body = (e: BenchEvent) => JSON.stringify({ type: e.type, ...e.data });
+  return {
+    name: 'raw pg',
+    append: async (streamId, events) => {
+      const base = next(streamId, events.length);
+      if (events.length === 1) {
+        const e = events[0]!;
+        await pool.query({
+          name: 'raw_insert_one',
+          text: 'INSERT INTO raw_events (stream_id, stream_version, event_id, event_type, data, metadata) VALUES ($1, $2, $3, $4, $5, $6)',
+          values: [streamId, base, e.id, e.type, body(e), meta(e)],
+        });
+        return;
+      }
+      await pool.query({
+        name: 'raw_insert_unnest',
+        text:
+          'INSERT INTO raw_events (stream_id, stream_version, event_id, event_type, data, metadata) ' +
+          'SELECT $1, $2::bigint + v.ord - 1, v.id, v.type, v.data, v.meta ' +
+          'FROM unnest($3::text[], $4::text[], $5::jsonb[], $6::jsonb[]) WITH ORDINALITY AS v(id, type, data, meta, ord)',
+        values: [
+          streamId,
+          base,
+          events.map((e) => e.id),
+          events.map((e) => e.type),
+          events.map(body),
+          events.map(meta),
+        ],
+      });
+    },
+    readStream: async (streamId) =>
+      (
+        await pool.query({
+          name: 'raw_read_stream',
+          text: 'SELECT stream_version, global_position, data, metadata FROM raw_events WHERE stream_id = $1 AND NOT deleted ORDER BY stream_version',
+          values: [streamId],
+          types: ORDO_TYPES,
+        })
+      ).rowCount ?? 0,
+    readAllPage: async (after, maxCount) => {
+      const { rows } = await pool.query<{ global_position: string }>({
+        name: 'raw_read_all',
+        text: 'SELECT global_position, stream_id, stream_version, data, metadata FROM raw_events WHERE global_position > $1 ORDER BY global_position LIMIT $2',
+        values: [after.toString(), maxCount],
+        types: ORDO_TYPES,
+      });
+      const last = rows.at(-1);
+      return { count: rows.length, last: last === undefined ? after : BigInt(last.global_position) };
+    },
+    isConflict: (error) => (error as { code?: unknown } | null)?.code === '23505',
+    close: () => pool.end(),
+  };
+};

@@ -1,0 +1,249 @@
+import { decodeWith, type Inbox, InvalidInputError } from '@ordo/kernel';
+import type * as t from 'io-ts';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { BackoffPolicy } from './backoff';
+import type { ConsumerEvent } from './consumer-events';
+import { deadLetterHeaders, defaultDeadLetterTopic } from './dead-letter';
+import { createManagedProducer, type ProducerOptions } from './managed-producer';
+import {
+  type DecodeResult,
+  type MessageContext,
+  processMessage,
+  type ProcessorDeps,
+  type RawKafkaMessage,
+} from './message-processor';
+import { assertTopicName } from './topic-names';
+
+/** Options of {@link createKafkaConsumer}. */
+export interface KafkaConsumerOptions<A, O, Tx> {
+  readonly kafka: Kafka;
+  /** The consumer group; its members share the topics' partitions. */
+  readonly groupId: string;
+  readonly topics: ReadonlyArray<string>;
+  /**
+   * Decodes each message value (parsed JSON) into an event through the kernel's `decodeWith`,
+   * e.g. `defineMessages(...).codec`. A failure dead-letters the message at once.
+   */
+  readonly codec: t.Type<A, O, unknown>;
+  /** Dedup: each message's effect runs in `inbox.handleOnce`, in one transaction with its dedup record. */
+  readonly inbox: Inbox<Tx>;
+  /** The name the inbox records messages under. Default: `groupId`. */
+  readonly inboxConsumer?: string;
+  /** Applies one event. Write the effect through `context.tx`. Throwing means "try again". */
+  readonly handle: (event: A, context: MessageContext<Tx>) => Promise<void>;
+  /** Handler tries before dead-lettering. Default 5. */
+  readonly maxAttempts?: number;
+  /** Waits between handler tries. Default 100 ms doubling up to 2 s. */
+  readonly retryBackoff?: BackoffPolicy;
+  /** Waits while the inbox or the dead-letter topic is down. Default 200 ms doubling up to 5 s. */
+  readonly infrastructureBackoff?: BackoffPolicy;
+  /** The dead-letter topic of a source topic. Default `<topic>.dlq`. */
+  readonly deadLetterTopic?: (sourceTopic: string) => string;
+  /** Producer settings of the dead-letter producer (idempotent, `acks: -1` by default). */
+  readonly deadLetterProducer?: ProducerOptions;
+  /** Where a new group starts: true (default) reads each partition from its beginning. */
+  readonly fromBeginning?: boolean;
+  /** Partitions processed at once (each one in order). Default 1. */
+  readonly partitionsConsumedConcurrently?: number;
+  /**
+   * Longest wait of one fetch. A kafkajs consumer notices a rebalance only between fetches, so
+   * this bounds how long a rebalance waits for this member. Default 500 ms.
+   */
+  readonly maxWaitTimeInMs?: number;
+  /** Default 10 000 ms. */
+  readonly sessionTimeoutMs?: number;
+  /** Default 1 000 ms. */
+  readonly heartbeatIntervalMs?: number;
+  /** Default 10 000 ms. */
+  readonly rebalanceTimeoutMs?: number;
+  /** Offsets are committed after every batch and, within a long batch, after this many messages. Default 200. */
+  readonly commitEvery?: number;
+  readonly onEvent?: (event: ConsumerEvent) => void;
+  /** The clock stamped on dead letters. Default: the system clock. */
+  readonly now?: () => Date;
+}
+
+/** Counters of a running consumer. */
+export interface KafkaConsumerStats {
+  readonly handled: number;
+  readonly duplicates: number;
+  readonly deadLettered: number;
+  readonly commits: number;
+}
+
+/** A Kafka consumer-group member with inbox dedup, retries and a dead-letter topic. */
+export interface KafkaConsumer {
+  /** Connects, subscribes and starts consuming; resolves once kafkajs runs (see {@link joined}). */
+  start(): Promise<void>;
+  /** Resolves when this member first joined its group and got its partitions. */
+  joined(): Promise<void>;
+  /**
+   * Stops: waits cut short, the message in the handler finishes, processed offsets are committed,
+   * the member leaves the group (its partitions move to the others at once) and disconnects.
+   */
+  stop(): Promise<void>;
+  stats(): KafkaConsumerStats;
+}
+
+const positiveInteger = (value: number, path: string): number => {
+  if (!Number.isInteger(value) || value <= 0)
+    throw new InvalidInputError('invalid_consumer_option', `${path} must be a positive integer, got ${String(value)}`, [
+      { path, expected: 'positive integer', actual: value },
+    ]);
+  return value;
+};
+
+/**
+ * A consumer-group member that applies each message's effect exactly once as far as the inbox
+ * can tell (at-least-once delivery, deduplicated by `ordo-event-id` in the effect's transaction).
+ *
+ * - Each partition is processed in order, one message at a time, so one stream's events keep
+ *   their order.
+ * - Offsets are committed by hand (`autoCommit` off), only for messages whose effect committed
+ *   or that reached the dead-letter topic; a crash re-delivers the rest, and the inbox drops what
+ *   was already applied.
+ * - Undecodable messages, and messages whose handler fails `maxAttempts` times, go to the
+ *   dead-letter topic (original key, value and headers plus the failure in `ordo-dlq-*` headers),
+ *   and the partition moves on.
+ * - A rebalance or `stop()` ends the current batch after the message in progress; what was done is
+ *   committed first.
+ */
+export const createKafkaConsumer = <A, O, Tx>(options: KafkaConsumerOptions<A, O, Tx>): KafkaConsumer =>
+  createKafkaConsumerWith(options, decodeWith(options.codec, 'Kafka message'));
+
+/** {@link createKafkaConsumer} with a plain decode function in place of an io-ts codec. */
+export const createKafkaConsumerWith = <A, Tx>(
+  options: Omit<KafkaConsumerOptions<A, unknown, Tx>, 'codec'>,
+  decode: (value: unknown) => DecodeResult<A>,
+): KafkaConsumer => {
+  if (typeof options.groupId !== 'string' || options.groupId === '')
+    throw new InvalidInputError('invalid_consumer_option', 'groupId must be a non-empty string', [
+      { path: 'groupId', expected: 'non-empty string', actual: options.groupId },
+    ]);
+  if (options.topics.length === 0)
+    throw new InvalidInputError('invalid_consumer_option', 'topics must name at least one topic', [
+      { path: 'topics', expected: 'non-empty array of topic names', actual: options.topics },
+    ]);
+  options.topics.forEach((topic, i) => assertTopicName(topic, `topics.${i}`));
+  const maxAttempts = positiveInteger(options.maxAttempts ?? 5, 'maxAttempts');
+  const commitEvery = positiveInteger(options.commitEvery ?? 200, 'commitEvery');
+  const concurrency = positiveInteger(options.partitionsConsumedConcurrently ?? 1, 'partitionsConsumedConcurrently');
+  const deadLetterTopic = options.deadLetterTopic ?? defaultDeadLetterTopic;
+  const onEvent = options.onEvent ?? (() => undefined);
+
+  const stats = { handled: 0, duplicates: 0, deadLettered: 0, commits: 0 };
+  const stopping = new AbortController();
+  const deadLetters = createManagedProducer(options.kafka, options.deadLetterProducer);
+  let consumer: Consumer | undefined;
+  let resolveJoined: () => void = () => undefined;
+  const joined = new Promise<void>((resolve) => (resolveJoined = resolve));
+
+  const deps: ProcessorDeps<A, Tx> = {
+    decode,
+    inbox: options.inbox,
+    inboxConsumer: options.inboxConsumer ?? options.groupId,
+    group: options.groupId,
+    handle: options.handle,
+    maxAttempts,
+    retryBackoff: options.retryBackoff ?? { initialMs: 100, maxMs: 2_000 },
+    infrastructureBackoff: options.infrastructureBackoff ?? { initialMs: 200, maxMs: 5_000, jitter: 0.2 },
+    now: options.now ?? (() => new Date()),
+    onEvent,
+    async deadLetter(raw, info) {
+      const topic = assertTopicName(deadLetterTopic(raw.topic), 'deadLetterTopic');
+      const headers: Record<string, Buffer | string> = {};
+      for (const [name, value] of Object.entries(raw.headers ?? {})) {
+        if (value === undefined) continue;
+        // A repeated header keeps its last value, as the consumer read it.
+        const last = Array.isArray(value) ? value[value.length - 1] : value;
+        if (last !== undefined) headers[name] = last as Buffer | string;
+      }
+      Object.assign(headers, deadLetterHeaders(info));
+      await deadLetters.sendBatch([{ topic, messages: [{ key: raw.key, value: raw.value, headers }] }]);
+      return topic;
+    },
+  };
+
+  const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const { topic, partition } = batch;
+    let done: string | undefined;
+    let uncommitted = 0;
+    const commit = async (): Promise<void> => {
+      if (done === undefined || uncommitted === 0) return;
+      const offset = (BigInt(done) + 1n).toString();
+      try {
+        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
+        uncommitted = 0;
+        stats.commits += 1;
+      } catch (error) {
+        onEvent({ type: 'commit-failed', topic, partition, offset, error });
+      }
+    };
+    try {
+      for (const message of batch.messages) {
+        if (!isRunning() || isStale() || stopping.signal.aborted) break;
+        const raw: RawKafkaMessage = {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key,
+          value: message.value,
+          headers: message.headers,
+        };
+        const outcome = await processMessage(raw, deps, stopping.signal);
+        if (outcome.kind === 'aborted') break;
+        if (outcome.kind === 'handled') stats.handled += 1;
+        else if (outcome.kind === 'duplicate') stats.duplicates += 1;
+        else stats.deadLettered += 1;
+        resolveOffset(message.offset);
+        done = message.offset;
+        uncommitted += 1;
+        if (uncommitted >= commitEvery) await commit();
+        // Also the moment kafkajs learns of a rebalance: it then throws, and `finally` commits.
+        await heartbeat();
+      }
+    } finally {
+      if (!isStale()) await commit();
+    }
+  };
+
+  return {
+    async start() {
+      if (consumer !== undefined) return;
+      if (stopping.signal.aborted) throw new Error(`the Kafka consumer of group ${options.groupId} was stopped`);
+      const created = options.kafka.consumer({
+        groupId: options.groupId,
+        maxWaitTimeInMs: options.maxWaitTimeInMs ?? 500,
+        sessionTimeout: options.sessionTimeoutMs ?? 10_000,
+        heartbeatInterval: options.heartbeatIntervalMs ?? 1_000,
+        rebalanceTimeout: options.rebalanceTimeoutMs ?? 10_000,
+        allowAutoTopicCreation: false,
+      });
+      consumer = created;
+      created.on(created.events.GROUP_JOIN, (event) => {
+        onEvent({ type: 'group-joined', memberId: event.payload.memberId, assignment: event.payload.memberAssignment });
+        resolveJoined();
+      });
+      created.on(created.events.CRASH, (event) => {
+        onEvent({ type: 'crashed', error: event.payload.error, restart: event.payload.restart });
+      });
+      await created.connect();
+      await created.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? true });
+      await created.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: concurrency,
+        eachBatch,
+      });
+    },
+    joined: () => joined,
+    async stop() {
+      stopping.abort();
+      const current = consumer;
+      await current?.disconnect();
+      await deadLetters.close();
+    },
+    stats: () => ({ ...stats }),
+  };
+};
