@@ -10,7 +10,7 @@ import {
   createInMemorySnapshotStore,
   systemClock,
 } from '@ordo/adapter-memory';
-import { type OutgoingMessage, streamCategory } from '@ordo/kernel';
+import { streamCategory } from '@ordo/kernel';
 import {
   createFulfilmentSaga,
   createTestPaymentGateway,
@@ -19,7 +19,7 @@ import {
   fulfilmentCommandRejected,
 } from '@ordo/domains';
 import { createScryptPasswordHasher } from '../identity/scrypt-password-hasher';
-import { SIGNAL_TOPIC, TOPICS } from '../simulation/world';
+import { fulfilmentSignalMessage, TOPICS } from '../simulation/world';
 import { createCommandDispatcher } from '../workers/command-dispatcher';
 import { commerceCommandRoutes } from '../workers/domain-routes';
 import { createNotificationRunner } from '../workers/notification-runner';
@@ -143,15 +143,7 @@ export const registerInMemoryServices = (container: DependencyContainer, options
           at,
         ),
       deliver: async (signal) => {
-        const message: OutgoingMessage = {
-          id: signal.messageId,
-          topic: SIGNAL_TOPIC,
-          key: `fulfilment-${signal.input.orderId}`,
-          type: signal.input.type,
-          payload: signal.input,
-          headers: {},
-        };
-        await bus.publish([message]);
+        await bus.publish([fulfilmentSignalMessage(signal)]);
       },
     });
   });

@@ -37,6 +37,16 @@ import { createSimulatedGateway, type GatewayBehaviour } from './simulated-gatew
 export const TOPICS = ['order', 'inventory', 'payment', 'shipment'] as const;
 export const SIGNAL_TOPIC = 'fulfilment.signals';
 
+/** A fulfilment saga signal (a fired timeout, a rejected command) as a bus message, keyed by its order. */
+export const fulfilmentSignalMessage = (signal: SagaSignal<FulfilmentInput>): OutgoingMessage => ({
+  id: signal.messageId,
+  topic: SIGNAL_TOPIC,
+  key: `fulfilment-${signal.input.orderId}`,
+  type: signal.input.type,
+  payload: signal.input,
+  headers: {},
+});
+
 /** How the simulated world behaves. */
 export interface WorldSettings {
   readonly seed: number;
@@ -126,15 +136,7 @@ export const createWorld = async (settings: WorldSettings, random: SeededRandom)
 
   const saga = settings.plantedBug === undefined ? fulfilmentSaga : withPlantedBug(fulfilmentSaga, settings.plantedBug);
   const publishSignal = async (signal: SagaSignal<FulfilmentInput>) => {
-    const message: OutgoingMessage = {
-      id: signal.messageId,
-      topic: SIGNAL_TOPIC,
-      key: `fulfilment-${signal.input.orderId}`,
-      type: signal.input.type,
-      payload: signal.input,
-      headers: {},
-    };
-    await bus.publish([message]);
+    await bus.publish([fulfilmentSignalMessage(signal)]);
   };
   const sagaRunner = createSagaRunner({
     saga,
