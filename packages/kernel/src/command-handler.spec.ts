@@ -309,6 +309,30 @@ test('snapshots: a state that does not decode with the snapshot codec is ignored
   assert.equal((await handler.load('wallet-a')).state, { balance: 2, events: 1 });
 });
 
+test('snapshots: a snapshot ahead of the stream (stream deleted and started again) is dropped, not trusted', async () => {
+  // The stream holds 2 events, but a snapshot from an earlier life of the stream says version 5.
+  const store = newStore();
+  const snapshots = createInMemorySnapshotStore();
+  await snapshots.save({ streamId: 'wallet-a', version: 5n, deciderVersion: 'v1', state: { balance: 100, events: 6 } });
+  const handler = createCommandHandler({
+    decider: wallet,
+    store,
+    streamId,
+    snapshots: { store: snapshots, deciderVersion: 'v1', policy: everyNEvents(1000) },
+  });
+  await store.appendToStream('wallet-a', [
+    { event: { type: 'Credited', amount: 3 }, metadata: metadataFor(ctx(), 'e-1') },
+    { event: { type: 'Credited', amount: 4 }, metadata: metadataFor(ctx(), 'e-2') },
+  ]);
+  // With the snapshot's balance of 100 this debit would pass; the stream's real balance is 7.
+  const refused = await handler.handle({ type: 'Debit', walletId: 'a', amount: 50 }, ctx());
+  assert.ok(E.isLeft(refused) && refused.left._tag === 'DomainError' && refused.left.code === 'insufficient_funds');
+  const result = await handler.handle({ type: 'Debit', walletId: 'a', amount: 5 }, ctx());
+  if (E.isLeft(result)) throw new Error(`unexpected ${result.left._tag}`);
+  assert.equal(result.right.version, 2n);
+  assert.equal(result.right.state, { balance: 2, events: 3 });
+});
+
 test('snapshots: a failing save does not fail the command; onError hears about it', async () => {
   const store = newStore();
   const errors: unknown[] = [];

@@ -136,12 +136,7 @@ export const createCommandHandler = <C, Ev extends AnyEvent, S>(
     if (cached !== undefined) {
       return catchUp(streamId, { ...cached, snapshotVersion: undefined, seenCommand: false }, commandId);
     }
-    let start: Loaded<S> = {
-      state: config.decider.initialState,
-      version: 'no_stream',
-      snapshotVersion: undefined,
-      seenCommand: false,
-    };
+    let start: Loaded<S> = fromScratch(config.decider.initialState);
     if (config.snapshots) {
       const snapshot = await config.snapshots.store.load(streamId, config.snapshots.deciderVersion);
       // Checked here too, so a snapshot store that ignores the version cannot hand over a
@@ -233,7 +228,11 @@ export const createCommandHandler = <C, Ev extends AnyEvent, S>(
       } catch (error) {
         if (isWrongExpectedVersionError(error)) {
           config.cache?.delete(streamId);
-          loaded = await catchUp(streamId, loaded, context.commandId);
+          // A stream behind what was loaded (soft-deleted and started again, so a snapshot or a
+          // cached state belongs to its earlier life) cannot be caught up: fold it from the start.
+          loaded = isBehind(error.actual, loaded.version)
+            ? await catchUp(streamId, fromScratch(config.decider.initialState), context.commandId)
+            : await catchUp(streamId, loaded, context.commandId);
           continue;
         }
         if (error instanceof InvalidInputError && error.code === 'duplicate_event_id') {
@@ -262,6 +261,17 @@ export const createCommandHandler = <C, Ev extends AnyEvent, S>(
     },
   };
 };
+
+const fromScratch = <S>(initialState: S): Loaded<S> => ({
+  state: initialState,
+  version: 'no_stream',
+  snapshotVersion: undefined,
+  seenCommand: false,
+});
+
+/** True when the store's stream is at an earlier version than the one the handler loaded. */
+const isBehind = (actual: StreamState, loaded: StreamState): boolean =>
+  loaded !== 'no_stream' && (actual === 'no_stream' || actual < loaded);
 
 const streamVersionAfter = (version: StreamState, count: number): bigint =>
   (version === 'no_stream' ? -1n : version) + BigInt(count);
