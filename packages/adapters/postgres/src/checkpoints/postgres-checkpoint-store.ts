@@ -85,7 +85,7 @@ export const resetCheckpoint = async (db: Queryable, schema: string, name: strin
 };
 
 /**
- * The kernel's {@link CheckpointStore} on table `<schema>.checkpoints (name, position)`.
+ * The kernel's {@link CheckpointStore} on table `<schema>.ordo_checkpoints (name, position)`.
  * `save` overwrites; runners that need a fence use {@link compareAndSetCheckpoint} in their
  * batch transaction instead.
  */

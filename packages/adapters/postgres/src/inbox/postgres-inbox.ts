@@ -4,14 +4,16 @@ import { DEFAULT_SCHEMA, assertSchemaName, qualified } from '../support/qualifie
 
 const assertText = (path: string, value: unknown): void => {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new InvalidInputError(`invalid_${path}`, `${path} must be a non-empty string`, [
+    // Error codes are snake_case like every other code: invalid_consumer, invalid_message_id.
+    const code = `invalid_${path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
+    throw new InvalidInputError(code, `${path} must be a non-empty string`, [
       { path, expected: 'non-empty string', actual: value },
     ]);
   }
 };
 
 /**
- * The kernel's {@link Inbox} on `<schema>.inbox (consumer, message_id)`: the record of a message
+ * The kernel's {@link Inbox} on `<schema>.ordo_inbox (consumer, message_id)`: the record of a message
  * and the consumer's effect commit in one transaction, on the client handed to `effect`.
  *
  * `handleOnce` = BEGIN; `INSERT ... ON CONFLICT DO NOTHING RETURNING`; no row back means the

@@ -15,7 +15,7 @@ export interface LeaseKey {
 }
 
 /**
- * Leases: rows `(name, owner, lease_until)` in `<schema>.leases`, with times from the database
+ * Leases: rows `(name, owner, lease_until)` in `<schema>.ordo_leases`, with times from the database
  * clock (`now()`), so that processes with skewed clocks agree. Every operation is one statement;
  * no session state (advisory locks, temp tables) is kept between statements, so leases work
  * behind transaction-pooling proxies such as PgBouncer.

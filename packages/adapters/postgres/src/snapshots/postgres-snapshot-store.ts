@@ -18,7 +18,7 @@ const assertDeciderVersion = (deciderVersion: unknown): void => {
 };
 
 /**
- * The kernel's {@link SnapshotStore} on `<schema>.snapshots`: one row per (stream, decider
+ * The kernel's {@link SnapshotStore} on `<schema>.ordo_snapshots`: one row per (stream, decider
  * version), and only the newest version is kept. `save` is one upsert whose update only fires
  * for a higher version, so concurrent savers cannot move a snapshot backwards.
  */
