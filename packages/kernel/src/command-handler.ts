@@ -1,7 +1,13 @@
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
 import { type Decider, fold } from './decider';
-import { type ConcurrencyConflict, type DomainError, InvalidInputError, type ValidationError } from './errors';
+import {
+  type ConcurrencyConflict,
+  type DomainError,
+  InvalidInputError,
+  isInvalidInputError,
+  type ValidationError,
+} from './errors';
 import type { AnyEvent, EventStore } from './event-store';
 import type { StreamState } from './expected-version';
 import type { EventMetadata, NewEvent, RecordedEvent } from './metadata';
@@ -235,7 +241,7 @@ export const createCommandHandler = <C, Ev extends AnyEvent, S>(
             : await catchUp(streamId, loaded, context.commandId);
           continue;
         }
-        if (error instanceof InvalidInputError && error.code === 'duplicate_event_id') {
+        if (isInvalidInputError(error, 'duplicate_event_id')) {
           // The command's deterministic event ids are already stored: it ran before (its events
           // may lie behind a snapshot). Report it as a duplicate with the current state.
           config.cache?.delete(streamId);

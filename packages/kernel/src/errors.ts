@@ -92,3 +92,17 @@ export class InvalidInputError extends OrdoError {
     this.issues = issues;
   }
 }
+
+/**
+ * True for an {@link InvalidInputError} (with `code`, when given), also across module copies
+ * (ESM + CJS), where `instanceof` fails.
+ */
+export const isInvalidInputError = (e: unknown, code?: string): e is InvalidInputError => {
+  const alike =
+    e instanceof InvalidInputError ||
+    (e instanceof Error &&
+      e.name === 'InvalidInputError' &&
+      typeof (e as { code?: unknown }).code === 'string' &&
+      Array.isArray((e as { issues?: unknown }).issues));
+  return alike && (code === undefined || (e as InvalidInputError).code === code);
+};
