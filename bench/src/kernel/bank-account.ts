@@ -92,6 +92,37 @@ export const handWrittenFold = (events: ReadonlyArray<AccountEvent>): Account =>
 };
 
 /**
+ * The ceiling of a load + fold: {@link handWrittenFold}'s loop over records as a store hands them
+ * out (the event under `.event`), without first mapping them to an array of events.
+ */
+export const handWrittenRecordFold = (records: ReadonlyArray<{ readonly event: AccountEvent }>): Account => {
+  let open = false;
+  let accountId = '';
+  let balance = 0;
+  let transactions = 0;
+  for (let i = 0; i < records.length; i++) {
+    const event = records[i]!.event;
+    switch (event.type) {
+      case 'AccountOpened':
+        open = true;
+        accountId = event.data.accountId;
+        balance = 0;
+        transactions = 0;
+        break;
+      case 'MoneyDeposited':
+        balance += event.data.amount;
+        transactions += 1;
+        break;
+      case 'MoneyWithdrawn':
+        balance -= event.data.amount;
+        transactions += 1;
+        break;
+    }
+  }
+  return { status: open ? 'open' : 'none', accountId, balance, transactions };
+};
+
+/**
  * A separately compiled copy of a self-contained function (it must use no outer variable): the
  * same code with its own inline caches. Each peer folds with its own copy of `evolve`, so one
  * peer's event objects cannot slow another's: Emmett's stored events each get their own hidden

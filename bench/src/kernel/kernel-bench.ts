@@ -1,8 +1,8 @@
 /**
  * The kernel benchmark: Ordo's fold, in-memory appends, reads and command handler, side by side
- * with Emmett's in-memory store doing the same work and, for the fold, a hand-written loop.
+ * with Emmett's in-memory store doing the same work and, for the folds, a hand-written loop.
  *
- *   npm run bench                                  # full run, under a minute on 2 busy cores
+ *   npm run bench                                  # full run, one to two minutes on 2 busy cores
  *   NODE_OPTIONS=--expose-gc npm run bench         # also collect garbage between cases (optional)
  *   npm run bench -- --quick                       # tiny sizes, a smoke test of the bench itself
  *   npm run bench -- --runs 7                      # measured rounds per case (default 5)
@@ -102,7 +102,9 @@ const main = async () => {
     peers: {
       ordo: '@ordo/kernel + @ordo/adapter-memory (workspace source)',
       emmett: `@event-driven-io/emmett ${emmettVersion()} (getInMemoryEventStore, aggregateStream, DeciderCommandHandler)`,
-      ceiling: 'hand-written fold loop: state in local variables, no object per event',
+      ceiling:
+        'hand-written fold loop: state in local variables, no object per event; ' +
+        'for load+fold, that loop over the records the same readStream answers',
     },
     cases: cases.map((c) => ({ ...c, ...ratios(c), targetMet: targetMet(c) })),
   };

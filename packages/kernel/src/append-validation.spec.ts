@@ -6,6 +6,8 @@ import {
   assertValidStreamId,
   byteLength,
   findNonJsonValue,
+  frozenJsonCopy,
+  frozenValidAppend,
   MAX_STREAM_ID_LENGTH,
 } from './append-validation';
 import { InvalidInputError } from './errors';
@@ -198,6 +200,152 @@ test('nothing is half-checked: a bad event late in the batch fails the whole app
     () => assertValidAppend('s', [event('e1'), event('e2'), event('e3', { v: 1n })], 'any'),
     'not_serialisable',
     'events.2.event.v',
+  );
+});
+
+/** True when `value` and everything reachable from it is frozen. */
+const deeplyFrozen = (value: unknown): boolean =>
+  typeof value !== 'object' || value === null || (Object.isFrozen(value) && Object.values(value).every(deeplyFrozen));
+
+test('frozenValidAppend: deep-frozen copies, equal to the JSON round trip, sharing nothing', () => {
+  const data = { n: 1, list: [1, 'a', null, { x: true }], nested: { ok: true, gone: undefined } };
+  const input = [event('e1', data), { event: { type: 'B' }, metadata: metadata('e2', { headers: { h: 'v' } }) }];
+  const copies = frozenValidAppend('s', input, 'any');
+  assert.is(copies.length, 2);
+  input.forEach((original, i) => {
+    const copy = copies[i]!;
+    assert.equal(copy.event, JSON.parse(JSON.stringify(original.event)));
+    assert.equal(copy.metadata, JSON.parse(JSON.stringify(original.metadata)));
+    assert.ok(deeplyFrozen(copy.event) && deeplyFrozen(copy.metadata), 'copies are frozen at every level');
+    assert.is.not(copy.event, original.event);
+    assert.is.not(copy.metadata, original.metadata);
+  });
+  assert.is.not((copies[0]!.event as unknown as typeof data).list, data.list);
+  assert.ok(!('gone' in (copies[0]!.event as unknown as typeof data).nested), 'undefined properties are dropped');
+  // The input is left alone: not frozen, still mutable.
+  assert.not.ok(Object.isFrozen(input[0]!.event));
+});
+
+test('frozen copies: an own __proto__ key stays data, a polluted Object.prototype is not copied', () => {
+  const parsed = JSON.parse('{"type":"A","__proto__":{"x":1}}') as { type: string };
+  const [copy] = frozenValidAppend('s', [{ event: parsed, metadata: metadata('e1') }], 'any');
+  assert.is(Object.getPrototypeOf(copy!.event), Object.prototype);
+  assert.ok(Object.prototype.hasOwnProperty.call(copy!.event, '__proto__'));
+  assert.equal(Object.getOwnPropertyDescriptor(copy!.event, '__proto__')?.value, { x: 1 });
+  assert.equal(frozenJsonCopy(parsed), parsed);
+  const proto = Object.prototype as Record<string, unknown>;
+  proto.polluted = 'yes';
+  try {
+    const [clean] = frozenValidAppend('s', [event('e2', { v: 1 })], 'any');
+    assert.equal(Object.keys(clean!.event), ['type', 'v']);
+    assert.equal(Object.keys(frozenJsonCopy({ a: 1 })), ['a']);
+  } finally {
+    delete proto.polluted;
+  }
+});
+
+/** What can be wrong with one event of a generated append; the expected error code and path. */
+const FAULTS = {
+  none: undefined,
+  undefinedProperty: undefined,
+  deepButValid: undefined,
+  notAnObject: ['invalid_event', ''],
+  emptyType: ['invalid_event', '.event.type'],
+  noMetadata: ['invalid_metadata', '.metadata'],
+  emptyCorrelationId: ['invalid_metadata', '.metadata.correlationId'],
+  numericTenant: ['invalid_metadata', '.metadata.tenantId'],
+  repeatedId: ['duplicate_event_id', '.metadata.eventId'],
+  bigint: ['not_serialisable', '.event.data.v'],
+  undefinedInArray: ['not_serialisable', '.event.data.list.1'],
+  date: ['not_serialisable', '.event.data.v'],
+  cycle: ['not_serialisable', '.event.data.self'],
+  deepCycle: ['not_serialisable', `.event.data${'.n'.repeat(70)}`],
+  metadataBigint: ['not_serialisable', '.metadata.extra'],
+  tooLarge: ['event_too_large', ''],
+} as const satisfies Record<string, readonly [string, string] | undefined>;
+type Fault = keyof typeof FAULTS;
+
+const MAX_BYTES = 4000;
+
+const faultyEvent = (fault: Fault, i: number): unknown => {
+  const ok = (data: unknown, extra: Record<string, unknown> = {}) => ({
+    event: { type: 'T', data },
+    metadata: { ...metadata(`e${i}`), ...extra },
+  });
+  switch (fault) {
+    case 'none':
+      return ok({ v: i, list: [1, { s: 'x' }] });
+    case 'undefinedProperty':
+      return ok({ v: undefined, w: 1 });
+    case 'deepButValid': {
+      let deep: unknown = 1;
+      for (let d = 0; d < 100; d++) deep = d % 2 === 0 ? [deep] : { d: deep };
+      return ok(deep);
+    }
+    case 'notAnObject':
+      return 'nope';
+    case 'emptyType':
+      return { event: { type: '' }, metadata: metadata(`e${i}`) };
+    case 'noMetadata':
+      return { event: { type: 'T' } };
+    case 'emptyCorrelationId':
+      return ok({}, { correlationId: '' });
+    case 'numericTenant':
+      return ok({}, { tenantId: 9 });
+    case 'repeatedId':
+      return ok({}, { eventId: 'e0' });
+    case 'bigint':
+      return ok({ v: 1n });
+    case 'undefinedInArray':
+      return ok({ list: [1, undefined] });
+    case 'date':
+      return ok({ v: new Date(0) });
+    case 'cycle': {
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      return ok(cyclic);
+    }
+    case 'deepCycle': {
+      const root: Record<string, unknown> = {};
+      let last = root;
+      for (let d = 1; d < 70; d++) last = (last.n = {}) as Record<string, unknown>;
+      last.n = root;
+      return ok(root);
+    }
+    case 'metadataBigint':
+      return ok({}, { extra: 2n });
+    case 'tooLarge':
+      return ok({ text: 'x'.repeat(MAX_BYTES) });
+  }
+};
+
+test('property: both entry points report the first problem of a batch, in order, or accept it', () => {
+  const faults = Object.keys(FAULTS) as Fault[];
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom(...faults), { minLength: 1, maxLength: 6 }), (chosen) => {
+      // A repeated id at index 0 has nothing to repeat: it is a valid event there.
+      const effective = chosen.map((f, i) => (f === 'repeatedId' && i === 0 ? 'none' : f));
+      const events = effective.map(faultyEvent);
+      const firstBad = effective.findIndex((f) => FAULTS[f] !== undefined);
+      const expected = firstBad < 0 ? undefined : FAULTS[effective[firstBad]!]!;
+      for (const run of [
+        () => assertValidAppend('s', events, 'any', { maxEventBytes: MAX_BYTES }),
+        () => frozenValidAppend('s', events as NewEvent[], 'any', { maxEventBytes: MAX_BYTES }),
+      ]) {
+        if (expected === undefined) run();
+        else rejects(run, expected[0], `events.${firstBad}${expected[1]}`);
+      }
+      if (expected === undefined) {
+        const copies = frozenValidAppend('s', events as NewEvent[], 'any', { maxEventBytes: MAX_BYTES });
+        copies.forEach((copy, i) => {
+          const original = events[i] as NewEvent;
+          assert.equal(copy.event, JSON.parse(JSON.stringify(original.event)));
+          assert.equal(copy.metadata, JSON.parse(JSON.stringify(original.metadata)));
+          assert.ok(deeplyFrozen(copy.event) && deeplyFrozen(copy.metadata));
+        });
+      }
+    }),
+    { numRuns: 300 },
   );
 });
 

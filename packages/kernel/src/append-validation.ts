@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/Either';
 import { InvalidInputError, type ValidationIssue, describeValue } from './errors';
 import { isExpectedVersion } from './expected-version';
-import { EventMetadataCodec, type NewEvent } from './metadata';
+import { type EventMetadata, EventMetadataCodec, type NewEvent } from './metadata';
 import { toValidationIssues } from './validation';
 
 /** Longest stream id accepted by every adapter, in UTF-16 code units. */
@@ -9,6 +9,7 @@ export const MAX_STREAM_ID_LENGTH = 512;
 
 /** Throws {@link InvalidInputError} unless `streamId` is a non-empty string without control characters. */
 export function assertValidStreamId(streamId: unknown): asserts streamId is string {
+  if (typeof streamId === 'string' && isPlainAsciiStreamId(streamId)) return;
   if (typeof streamId !== 'string') {
     throw new InvalidInputError('invalid_stream_id', `stream id must be a string, got ${describeValue(streamId)}`, [
       { path: 'streamId', expected: 'string', actual: streamId },
@@ -28,6 +29,20 @@ export function assertValidStreamId(streamId: unknown): asserts streamId is stri
     );
   }
 }
+
+/**
+ * The common case, checked without regex or trimming: 1 to {@link MAX_STREAM_ID_LENGTH} printable
+ * ASCII characters, no space. Anything else (spaces, non-ASCII) takes the full check.
+ */
+const isPlainAsciiStreamId = (s: string): boolean => {
+  const n = s.length;
+  if (n === 0 || n > MAX_STREAM_ID_LENGTH) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 0x20 || c >= 0x7f) return false;
+  }
+  return true;
+};
 
 /**
  * Finds the first place where `value` holds something JSON cannot carry faithfully: bigint,
@@ -134,12 +149,6 @@ export interface AppendLimits {
 /** Default {@link AppendLimits.maxEventBytes}. */
 export const DEFAULT_MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
-const REQUIRED_METADATA = ['eventId', 'correlationId', 'causationId', 'occurredAt'] as const;
-
-const failEvent = (at: string, code: string, message: string, issue: ValidationIssue): never => {
-  throw new InvalidInputError(code, `${at}: ${message}`, [issue]);
-};
-
 /**
  * Checks one append request before anything is written: stream id, expected version, a non-empty
  * batch, every event an object with a string `type`, JSON-serialisable data and metadata, metadata
@@ -152,6 +161,38 @@ export const assertValidAppend = (
   expectedVersion: unknown,
   limits: AppendLimits = {},
 ): void => {
+  validateAppend(streamId, events, expectedVersion, limits, false);
+};
+
+/**
+ * Validates an append exactly as {@link assertValidAppend} does (same checks, same errors) and
+ * answers deep-frozen copies of its events' data and metadata, made in the same walk as the JSON
+ * checks. In-process stores keep such copies: a caller that later mutates what it appended cannot
+ * reach them, and one that mutates what it read gets a TypeError. Like JSON, the copies drop
+ * object properties holding `undefined`. The answered `{ event, metadata }` pairs are new,
+ * unfrozen objects.
+ */
+export const frozenValidAppend = <E extends { readonly type: string }>(
+  streamId: unknown,
+  events: ReadonlyArray<NewEvent<E>>,
+  expectedVersion: unknown,
+  limits: AppendLimits = {},
+): NewEvent<E>[] => validateAppend(streamId, events, expectedVersion, limits, true) as NewEvent<E>[];
+
+/**
+ * Both of the above. Each event first takes the quick path: the shape checks, then one walk over
+ * data and metadata that checks JSON safety, bounds the size and (with `copy`) builds the frozen
+ * copies, allocating nothing else. Anything the quick path does not accept, including values it
+ * merely finds unusual (very deep ones), sends the whole append through {@link checkAllEvents},
+ * which names the first problem in the documented order.
+ */
+const validateAppend = (
+  streamId: unknown,
+  events: unknown,
+  expectedVersion: unknown,
+  limits: AppendLimits,
+  copy: boolean,
+): NewEvent[] | undefined => {
   assertValidStreamId(streamId);
   if (expectedVersion !== undefined && !isExpectedVersion(expectedVersion)) {
     throw new InvalidInputError(
@@ -168,92 +209,257 @@ export const assertValidAppend = (
   const maxBytes = limits.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
   // A single event needs no set to find repeated ids.
   const ids = events.length > 1 ? new Set<string>() : undefined;
+  const copies = copy ? new Array<NewEvent>(events.length) : undefined;
+  const size: SizeBound = { bound: 0 };
   for (let i = 0; i < events.length; i++) {
     const candidate: unknown = events[i];
-    if (typeof candidate !== 'object' || candidate === null) {
-      failEvent(`events.${i}`, 'invalid_event', 'expected { event, metadata }', {
-        path: `events.${i}`,
-        expected: 'NewEvent',
-        actual: candidate,
-      });
-    }
-    const { event, metadata } = candidate as Partial<NewEvent>;
-    if (typeof event !== 'object' || event === null || typeof event.type !== 'string' || event.type.length === 0) {
-      failEvent(`events.${i}`, 'invalid_event', 'event must be an object with a non-empty string type', {
-        path: `events.${i}.event.type`,
-        expected: 'non-empty string',
-        actual: (event as { type?: unknown } | undefined)?.type,
-      });
-    }
-    if (typeof metadata !== 'object' || metadata === null) {
-      failEvent(`events.${i}`, 'invalid_metadata', 'metadata is required', {
-        path: `events.${i}.metadata`,
-        expected: 'EventMetadata',
-        actual: metadata,
-      });
-    }
-    const m = metadata as NewEvent['metadata'];
-    for (const field of REQUIRED_METADATA) {
-      if (typeof m[field] !== 'string' || m[field].length === 0) {
-        failEvent(`events.${i}`, 'invalid_metadata', `metadata.${field} must be a non-empty string`, {
-          path: `events.${i}.metadata.${field}`,
-          expected: 'non-empty string',
-          actual: m[field],
-        });
-      }
-    }
-    // The optional fields too: a header that is not a string would make every later read fail.
-    if (!optionalMetadataLooksValid(m)) {
-      const metadataIssue = optionalMetadataIssue(m, `events.${i}.metadata`);
-      if (metadataIssue) {
-        failEvent(
-          `events.${i}`,
-          'invalid_metadata',
-          `${metadataIssue.path} must be ${metadataIssue.expected}`,
-          metadataIssue,
-        );
-      }
-    }
+    if (!hasEventShape(candidate)) return checkAllEvents(events, maxBytes, copy);
+    size.bound = 0;
+    const event = quickWalk(candidate.event, 0, size, copy);
+    const metadata = event === NOT_JSON ? NOT_JSON : quickWalk(candidate.metadata, 0, size, copy);
+    if (metadata === NOT_JSON) return checkAllEvents(events, maxBytes, copy);
+    // The shape and JSON checks of this event passed: what is left, in order, are these two.
+    const eventId = candidate.metadata.eventId;
     if (ids !== undefined) {
-      if (ids.has(m.eventId)) {
-        failEvent(`events.${i}`, 'duplicate_event_id', `event id '${m.eventId}' appears twice in one append`, {
-          path: `events.${i}.metadata.eventId`,
-          expected: 'unique event id',
-          actual: m.eventId,
-        });
+      if (ids.has(eventId)) duplicateInBatch(i, eventId);
+      ids.add(eventId);
+    }
+    if (size.bound > maxBytes) checkSize(candidate, i, maxBytes);
+    if (copies !== undefined) copies[i] = { event: event as NewEvent['event'], metadata: metadata as EventMetadata };
+  }
+  return copies;
+};
+
+/** The slow way: every check of every event in order, then (with `copy`) the copies. */
+const checkAllEvents = (events: ReadonlyArray<unknown>, maxBytes: number, copy: boolean): NewEvent[] | undefined => {
+  const ids = events.length > 1 ? new Set<string>() : undefined;
+  for (let i = 0; i < events.length; i++) checkEvent(events[i], i, ids, maxBytes);
+  if (!copy) return undefined;
+  return (events as ReadonlyArray<NewEvent>).map(({ event, metadata }) => ({
+    event: frozenJsonCopy(event),
+    metadata: frozenJsonCopy(metadata),
+  }));
+};
+
+/** The shape checks of one event that come before its JSON walk: true when all of them pass. */
+const hasEventShape = (candidate: unknown): candidate is NewEvent => {
+  if (typeof candidate !== 'object' || candidate === null) return false;
+  const { event, metadata } = candidate as Partial<NewEvent>;
+  return (
+    typeof event === 'object' &&
+    event !== null &&
+    typeof event.type === 'string' &&
+    event.type.length > 0 &&
+    typeof metadata === 'object' &&
+    metadata !== null &&
+    isNonEmptyString(metadata.eventId) &&
+    isNonEmptyString(metadata.correlationId) &&
+    isNonEmptyString(metadata.causationId) &&
+    isNonEmptyString(metadata.occurredAt) &&
+    optionalMetadataLooksValid(metadata)
+  );
+};
+
+const isNonEmptyString = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
+
+/** The size bound a {@link quickWalk} accumulates (an object, so that the walk returns the copy). */
+interface SizeBound {
+  bound: number;
+}
+
+/** What {@link quickWalk} answers for a value it does not accept. */
+const NOT_JSON: unique symbol = Symbol('not JSON');
+
+/**
+ * Deepest nesting {@link quickWalk} follows. It keeps no ancestors, so a cycle shows up as nesting
+ * past this depth; such values (cyclic or merely deep) take the full walk, which tells them apart.
+ */
+const QUICK_WALK_DEPTH = 64;
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * {@link walkJson}'s checks and size bound without paths or ancestors. Answers {@link NOT_JSON}
+ * when the value is not JSON-safe or nests deeper than {@link QUICK_WALK_DEPTH}; otherwise the
+ * frozen copy with `copy`, the value itself without. Adds the value's size bound to `size`.
+ */
+const quickWalk = (v: unknown, depth: number, size: SizeBound, copy: boolean): unknown => {
+  switch (typeof v) {
+    case 'string':
+      size.bound += STRING_UNIT_BOUND * v.length + 2;
+      return v;
+    case 'boolean':
+      size.bound += 5;
+      return v;
+    case 'number':
+      size.bound += NUMBER_BOUND;
+      return Number.isFinite(v) ? v : NOT_JSON;
+    case 'object': {
+      if (v === null) {
+        size.bound += 4;
+        return v;
       }
-      ids.add(m.eventId);
-    }
-    const walk: JsonWalk = { ancestors: [], keys: [], bound: 0 };
-    let issue = walkJson(event, walk);
-    let part = 'event';
-    if (issue === undefined) {
-      walk.keys.length = 0;
-      part = 'metadata';
-      issue = walkJson(metadata, walk);
-    }
-    if (issue !== undefined) {
-      const dataIssue: ValidationIssue = { ...issue, path: pathOf(`events.${i}.${part}`, walk.keys) };
-      failEvent(
-        `events.${i}`,
-        'not_serialisable',
-        `${dataIssue.path} cannot be stored as JSON (expected ${dataIssue.expected})`,
-        dataIssue,
-      );
-    }
-    // The bound is never below the real size, so only a possibly oversized event pays for the
-    // exact measure (serialise, count UTF-8 bytes).
-    if (walk.bound > maxBytes) {
-      const bytes = byteLength(JSON.stringify(event)) + byteLength(JSON.stringify(metadata));
-      if (bytes > maxBytes) {
-        failEvent(`events.${i}`, 'event_too_large', `event is ${bytes} bytes, the limit is ${maxBytes}`, {
-          path: `events.${i}`,
-          expected: `at most ${maxBytes} bytes`,
-          actual: `${bytes} bytes`,
-        });
+      if (depth >= QUICK_WALK_DEPTH) return NOT_JSON;
+      if (Array.isArray(v)) {
+        size.bound += 2 + v.length;
+        const out = copy ? new Array<unknown>(v.length) : undefined;
+        for (let i = 0; i < v.length; i++) {
+          const item: unknown = v[i];
+          const walked = item === undefined ? NOT_JSON : quickWalk(item, depth + 1, size, copy);
+          if (walked === NOT_JSON) return NOT_JSON;
+          if (out !== undefined) out[i] = walked;
+        }
+        return out === undefined ? v : Object.freeze(out);
       }
+      const proto = Object.getPrototypeOf(v) as unknown;
+      if (proto !== Object.prototype && proto !== null) return NOT_JSON;
+      const record = v as Record<string, unknown>;
+      const out: Record<string, unknown> | undefined = copy ? {} : undefined;
+      size.bound += 2;
+      // for-in walks the enum cache without allocating a key array (Object.keys would, per object
+      // and per append); the own check skips what a polluted Object.prototype might add.
+      for (const k in record) {
+        if (!hasOwn.call(record, k)) continue;
+        const item = record[k];
+        if (item === undefined) continue;
+        size.bound += STRING_UNIT_BOUND * k.length + 4;
+        const walked = quickWalk(item, depth + 1, size, copy);
+        if (walked === NOT_JSON) return NOT_JSON;
+        if (out !== undefined) setCopied(out, k, walked);
+      }
+      return out === undefined ? v : Object.freeze(out);
+    }
+    default:
+      return NOT_JSON;
+  }
+};
+
+const REQUIRED_METADATA = ['eventId', 'correlationId', 'causationId', 'occurredAt'] as const;
+
+const failEvent = (at: string, code: string, message: string, issue: ValidationIssue): never => {
+  throw new InvalidInputError(code, `${at}: ${message}`, [issue]);
+};
+
+const duplicateInBatch = (i: number, eventId: string): never =>
+  failEvent(`events.${i}`, 'duplicate_event_id', `event id '${eventId}' appears twice in one append`, {
+    path: `events.${i}.metadata.eventId`,
+    expected: 'unique event id',
+    actual: eventId,
+  });
+
+/** The exact size check, for an event whose size bound is above the limit. */
+const checkSize = ({ event, metadata }: NewEvent, i: number, maxBytes: number): void => {
+  // The bound is never below the real size, so only a possibly oversized event pays for the
+  // exact measure (serialise, count UTF-8 bytes).
+  const bytes = byteLength(JSON.stringify(event)) + byteLength(JSON.stringify(metadata));
+  if (bytes > maxBytes) {
+    failEvent(`events.${i}`, 'event_too_large', `event is ${bytes} bytes, the limit is ${maxBytes}`, {
+      path: `events.${i}`,
+      expected: `at most ${maxBytes} bytes`,
+      actual: `${bytes} bytes`,
+    });
+  }
+};
+
+/** Every check of one event, in the documented order, throwing on the first problem. */
+const checkEvent = (candidate: unknown, i: number, ids: Set<string> | undefined, maxBytes: number): void => {
+  if (typeof candidate !== 'object' || candidate === null) {
+    failEvent(`events.${i}`, 'invalid_event', 'expected { event, metadata }', {
+      path: `events.${i}`,
+      expected: 'NewEvent',
+      actual: candidate,
+    });
+  }
+  const { event, metadata } = candidate as Partial<NewEvent>;
+  if (typeof event !== 'object' || event === null || typeof event.type !== 'string' || event.type.length === 0) {
+    failEvent(`events.${i}`, 'invalid_event', 'event must be an object with a non-empty string type', {
+      path: `events.${i}.event.type`,
+      expected: 'non-empty string',
+      actual: (event as { type?: unknown } | undefined)?.type,
+    });
+  }
+  if (typeof metadata !== 'object' || metadata === null) {
+    failEvent(`events.${i}`, 'invalid_metadata', 'metadata is required', {
+      path: `events.${i}.metadata`,
+      expected: 'EventMetadata',
+      actual: metadata,
+    });
+  }
+  const m = metadata as NewEvent['metadata'];
+  for (const field of REQUIRED_METADATA) {
+    if (typeof m[field] !== 'string' || m[field].length === 0) {
+      failEvent(`events.${i}`, 'invalid_metadata', `metadata.${field} must be a non-empty string`, {
+        path: `events.${i}.metadata.${field}`,
+        expected: 'non-empty string',
+        actual: m[field],
+      });
     }
   }
+  // The optional fields too: a header that is not a string would make every later read fail.
+  if (!optionalMetadataLooksValid(m)) {
+    const metadataIssue = optionalMetadataIssue(m, `events.${i}.metadata`);
+    if (metadataIssue) {
+      failEvent(
+        `events.${i}`,
+        'invalid_metadata',
+        `${metadataIssue.path} must be ${metadataIssue.expected}`,
+        metadataIssue,
+      );
+    }
+  }
+  if (ids !== undefined) {
+    if (ids.has(m.eventId)) duplicateInBatch(i, m.eventId);
+    ids.add(m.eventId);
+  }
+  const walk: JsonWalk = { ancestors: [], keys: [], bound: 0 };
+  let issue = walkJson(event, walk);
+  let part = 'event';
+  if (issue === undefined) {
+    walk.keys.length = 0;
+    part = 'metadata';
+    issue = walkJson(metadata, walk);
+  }
+  if (issue !== undefined) {
+    const dataIssue: ValidationIssue = { ...issue, path: pathOf(`events.${i}.${part}`, walk.keys) };
+    failEvent(
+      `events.${i}`,
+      'not_serialisable',
+      `${dataIssue.path} cannot be stored as JSON (expected ${dataIssue.expected})`,
+      dataIssue,
+    );
+  }
+  if (walk.bound > maxBytes) checkSize({ event, metadata: m } as NewEvent, i, maxBytes);
+};
+
+/**
+ * Deep-copies a JSON value and freezes the copy (arrays and objects at every level). The value
+ * must already be known JSON-safe ({@link findNonJsonValue}). Like JSON, the copy drops object
+ * properties holding `undefined`; an own `__proto__` key stays a plain data property.
+ */
+export const frozenJsonCopy = <T>(value: T): T => copyValue(value) as T;
+
+const copyValue = (value: unknown): unknown => {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length);
+    for (let i = 0; i < value.length; i++) out[i] = copyValue(value[i]);
+    return Object.freeze(out);
+  }
+  const source = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key in source) {
+    if (!hasOwn.call(source, key)) continue;
+    const item = source[key];
+    if (item !== undefined) setCopied(out, key, copyValue(item));
+  }
+  return Object.freeze(out);
+};
+
+/** Sets a key of a fresh copy. An own `__proto__` key (JSON.parse makes them) must stay data. */
+const setCopied = (out: Record<string, unknown>, key: string, item: unknown): void => {
+  if (key === '__proto__') {
+    Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+  } else out[key] = item;
 };
 
 /**

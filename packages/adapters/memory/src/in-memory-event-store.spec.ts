@@ -244,6 +244,46 @@ test('a long catch-up lets timers run in between', async () => {
   assert.ok(deliveredBeforeTimer < 10_000, 'the timer ran before the catch-up ended');
 });
 
+test('versions and positions past the shared small bigints (2^16) stay exact', async () => {
+  const store = createInMemoryEventStore();
+  const batch = 1000;
+  const total = 70_000;
+  for (let from = 0; from < total; from += batch) {
+    const result = await store.appendToStream(
+      'long-1',
+      Array.from({ length: batch }, (_, k) => ev(`long-${from + k}`)),
+      { expectedVersion: from === 0 ? 'no_stream' : BigInt(from - 1) },
+    );
+    assert.is(result.nextExpectedVersion, BigInt(from + batch - 1));
+    assert.is(result.position, BigInt(from + batch));
+  }
+  const around = await store.readStream('long-1', { fromVersion: 65_534n, maxCount: 4 });
+  assert.equal(
+    around.map((e) => [e.streamVersion, e.globalPosition]),
+    [
+      [65_534n, 65_535n],
+      [65_535n, 65_536n],
+      [65_536n, 65_537n],
+      [65_537n, 65_538n],
+    ],
+  );
+  const next = await store.appendToStream('long-1', [ev('after')], { expectedVersion: 69_999n });
+  assert.equal(next, { nextExpectedVersion: 70_000n, position: 70_001n });
+  const conflict = await rejects(() => store.appendToStream('long-1', [ev('late')], { expectedVersion: 69_999n }));
+  assert.instance(conflict, WrongExpectedVersionError);
+  assert.is((conflict as WrongExpectedVersionError).actual, 70_000n);
+  // A retry of an old batch, and a store-wide duplicate, found among 70k ids.
+  const retry = await store.appendToStream(
+    'long-1',
+    Array.from({ length: batch }, (_, k) => ev(`long-${66_000 + k}`)),
+    { expectedVersion: 65_999n },
+  );
+  assert.equal(retry, { nextExpectedVersion: 66_999n, position: 67_000n });
+  const duplicate = await rejects(() => store.appendToStream('other-1', [ev('long-12345')]));
+  assert.is((duplicate as InvalidInputError).code, 'duplicate_event_id');
+  assert.is(store.lastPosition(), 70_001n);
+});
+
 /**
  * Model of the idempotency rule, written independently of the store: the store must agree with
  * it on the outcome of any sequence of appends, retries and id reuses.

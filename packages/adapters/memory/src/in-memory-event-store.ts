@@ -15,16 +15,17 @@ import {
   type Subscription,
   InvalidInputError,
   WrongExpectedVersionError,
-  assertValidAppend,
   assertValidStreamId,
   catchUpSubscription,
+  frozenValidAppend,
   projectionHandles,
   routeByCategory,
   satisfiesExpectedVersion,
   toOutboxMessage,
 } from '@ordo/kernel';
-import { frozenCopy } from './frozen-copy';
 import { type InlineProjectionEntry, isInlineProjection } from './inline-projection';
+import { toBigint } from './small-bigint';
+import { createStringIndex } from './string-index';
 import type { InMemoryOutbox } from './in-memory-outbox';
 
 /** Options of {@link createInMemoryEventStore}. */
@@ -55,9 +56,8 @@ export interface InMemoryEventStore<E extends AnyEvent = AnyEvent> extends Event
   lastPosition(): bigint;
 }
 
-interface Prepared<E extends AnyEvent> {
-  readonly streamId: string;
-  readonly records: RecordedEvent<E>[];
+/** What an append adds besides its events: commits of pure inline projections, outbox rows. */
+interface Staged {
   /** Commits of the pure inline projections, run when the append commits. */
   readonly projected: ReadonlyArray<() => void>;
   readonly messages: ReadonlyArray<OutboxMessage>;
@@ -68,8 +68,23 @@ const YIELD_EVERY_READS = 16;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-/** A shared empty list: most appends have no projection and no outbox row. */
+/** A shared empty list. */
 const NONE: ReadonlyArray<never> = Object.freeze([]);
+
+/** Whether a stream (absent, or its events) satisfies `expected`; reads no record. */
+const streamSatisfies = (expected: ExpectedVersion, stream: ReadonlyArray<RecordedEvent> | undefined): boolean => {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return stream === undefined;
+    case 'stream_exists':
+      return stream !== undefined;
+    default:
+      // Compares with the version as a bigint (shared when small): no read of the last record.
+      return stream !== undefined && toBigint(stream.length - 1) === expected;
+  }
+};
 
 const invalidRead = (path: string, expected: string, actual: unknown): never => {
   throw new InvalidInputError('invalid_read_options', `${path} must be ${expected}`, [{ path, expected, actual }]);
@@ -106,59 +121,76 @@ export const createInMemoryEventStore = <E extends AnyEvent = AnyEvent>(
   /** The global log; the event at index i has position i + 1. */
   const log: RecordedEvent<E>[] = [];
   const streams = new Map<string, RecordedEvent<E>[]>();
-  const byId = new Map<string, RecordedEvent<E>>();
+  /** Event id -> index in `log`. */
+  const byId = createStringIndex((index) => log[index]!.metadata.eventId);
   const byTenant = new Map<string, RecordedEvent<E>[]>();
   let wakers: Array<() => void> = [];
 
-  /** Checks an append and builds what it would write; answers the stored result of an idempotent retry. */
+  /**
+   * Checks an append and builds its records (frozen copies; nothing is visible until commit), or
+   * answers the stored result of an idempotent retry.
+   */
   const prepare = (
     streamId: string,
     events: ReadonlyArray<NewEvent<E>>,
     options: AppendOptions | undefined,
-  ): Prepared<E> | AppendResult => {
-    const expected: ExpectedVersion = options?.expectedVersion ?? 'any';
-    assertValidAppend(streamId, events, options?.expectedVersion, limits);
+  ): RecordedEvent<E>[] | AppendResult => {
+    const expectedVersion = options?.expectedVersion;
+    // Validated, deep-frozen copies: from here on, only they are read (not the caller's objects).
+    const copies = frozenValidAppend(streamId, events, expectedVersion, limits);
+    const expected: ExpectedVersion = expectedVersion ?? 'any';
     const stream = streams.get(streamId);
-    const n = events.length;
-    const first = byId.get(events[0]!.metadata.eventId);
+    const n = copies.length;
+    const firstIndex = byId.get(copies[0]!.metadata.eventId);
+    const first = firstIndex < 0 ? undefined : log[firstIndex]!;
     // (a) a retry: the first id sits in this stream at p, followed by exactly the other ids, and
     // `expected` held for the state before p. Answer what the original append answered.
     if (first !== undefined && first.streamId === streamId && stream !== undefined) {
       const p = Number(first.streamVersion);
       let same = p + n <= stream.length;
-      for (let i = 1; same && i < n; i++) same = stream[p + i]!.metadata.eventId === events[i]!.metadata.eventId;
-      if (same && satisfiesExpectedVersion(expected, p === 0 ? 'no_stream' : BigInt(p - 1))) {
+      for (let i = 1; same && i < n; i++) same = stream[p + i]!.metadata.eventId === copies[i]!.metadata.eventId;
+      if (same && satisfiesExpectedVersion(expected, p === 0 ? 'no_stream' : toBigint(p - 1))) {
         const last = stream[p + n - 1]!;
         return { nextExpectedVersion: last.streamVersion, position: last.globalPosition };
       }
     }
     // (b) the expected version against the current state.
-    if (expected !== 'any') {
-      const actual = stream === undefined ? 'no_stream' : BigInt(stream.length - 1);
-      if (!satisfiesExpectedVersion(expected, actual)) throw new WrongExpectedVersionError(streamId, expected, actual);
+    if (!streamSatisfies(expected, stream)) {
+      const actual = stream === undefined ? 'no_stream' : toBigint(stream.length - 1);
+      throw new WrongExpectedVersionError(streamId, expected, actual);
     }
     // (c) event ids are unique store-wide.
     for (let i = 0; i < n; i++) {
-      const id = events[i]!.metadata.eventId;
-      if (i === 0 ? first !== undefined : byId.has(id)) {
+      const id = copies[i]!.metadata.eventId;
+      if (i === 0 ? first !== undefined : byId.get(id) >= 0) {
         throw new InvalidInputError('duplicate_event_id', `event id '${id}' is already stored`, [
           { path: `events.${i}.metadata.eventId`, expected: 'an event id not yet stored', actual: id },
         ]);
       }
     }
-    // (d) build the records; nothing is visible until commit().
+    // (d) build the records.
     const base = stream === undefined ? 0 : stream.length;
-    const records: RecordedEvent<E>[] = new Array<RecordedEvent<E>>(n);
+    const position = log.length + 1;
+    const records = new Array<RecordedEvent<E>>(n);
     for (let i = 0; i < n; i++) {
-      const e = events[i]!;
+      const { event, metadata } = copies[i]!;
       records[i] = Object.freeze({
         streamId,
-        streamVersion: BigInt(base + i),
-        globalPosition: BigInt(log.length + i + 1),
-        event: frozenCopy(e.event),
-        metadata: frozenCopy(e.metadata),
+        streamVersion: toBigint(base + i),
+        globalPosition: toBigint(position + i),
+        event,
+        metadata,
       });
     }
+    return records;
+  };
+
+  /**
+   * Runs what must succeed with the append but may throw (pure projections, outbox routing)
+   * without committing anything; `undefined` when there is nothing besides the events.
+   */
+  const stage = (records: ReadonlyArray<RecordedEvent<E>>): Staged | undefined => {
+    if (pure.length === 0 && outbox === undefined) return undefined;
     const projected = pure.length === 0 ? NONE : pure.map((p) => p.prepare(records));
     let messages: OutboxMessage[] | undefined;
     if (outbox !== undefined) {
@@ -167,22 +199,26 @@ export const createInMemoryEventStore = <E extends AnyEvent = AnyEvent>(
         if (route !== undefined) (messages ??= []).push(toOutboxMessage(record, route));
       }
     }
-    return { streamId, records, projected, messages: messages ?? NONE };
+    return { projected, messages: messages ?? NONE };
   };
 
   /** Makes a prepared append visible. The outbox goes first: it is the only step that can refuse. */
-  const commit = (prepared: Prepared<E>): AppendResult => {
-    const { streamId, records } = prepared;
-    if (prepared.messages.length > 0) outbox!.add(prepared.messages);
+  const commit = (
+    streamId: string,
+    records: ReadonlyArray<RecordedEvent<E>>,
+    staged: Staged | undefined,
+  ): AppendResult => {
+    if (staged !== undefined && staged.messages.length > 0) outbox!.add(staged.messages);
     let stream = streams.get(streamId);
     if (stream === undefined) {
       stream = [];
       streams.set(streamId, stream);
     }
-    for (const record of records) {
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i]!;
+      byId.add(record.metadata.eventId, log.length);
       log.push(record);
       stream.push(record);
-      byId.set(record.metadata.eventId, record);
       const tenant = record.metadata.tenantId;
       if (tenant !== undefined) {
         const list = byTenant.get(tenant);
@@ -190,7 +226,7 @@ export const createInMemoryEventStore = <E extends AnyEvent = AnyEvent>(
         else list.push(record);
       }
     }
-    for (const commitProjection of prepared.projected) commitProjection();
+    if (staged !== undefined) for (const commitProjection of staged.projected) commitProjection();
     if (wakers.length > 0) {
       const woken = wakers;
       wakers = [];
@@ -205,8 +241,8 @@ export const createInMemoryEventStore = <E extends AnyEvent = AnyEvent>(
     events: ReadonlyArray<NewEvent<E>>,
     options: AppendOptions | undefined,
   ): AppendResult => {
-    const prepared = prepare(streamId, events, options);
-    return 'records' in prepared ? commit(prepared) : prepared;
+    const records = prepare(streamId, events, options);
+    return Array.isArray(records) ? commit(streamId, records, stage(records)) : records;
   };
 
   /** With effectful inline handlers an append spans awaits, so appends queue behind each other. */
@@ -217,13 +253,14 @@ export const createInMemoryEventStore = <E extends AnyEvent = AnyEvent>(
     options: AppendOptions | undefined,
   ): Promise<AppendResult> => {
     const run = queue.then(async () => {
-      const prepared = prepare(streamId, events, options);
-      if (!('records' in prepared)) return prepared;
+      const records = prepare(streamId, events, options);
+      if (!Array.isArray(records)) return records;
+      const staged = stage(records);
       for (const handler of handlers) {
-        const mine = prepared.records.filter((r) => projectionHandles(handler, r.event.type));
+        const mine = records.filter((r) => projectionHandles(handler, r.event.type));
         if (mine.length > 0) await handler.handle(mine, undefined);
       }
-      return commit(prepared);
+      return commit(streamId, records, staged);
     });
     queue = run.catch(() => undefined);
     return run;
@@ -323,6 +360,6 @@ export const createInMemoryEventStore = <E extends AnyEvent = AnyEvent>(
     subscribeToAll,
     streamIds: () => [...streams.keys()],
     allEvents: () => [...log],
-    lastPosition: () => BigInt(log.length),
+    lastPosition: () => toBigint(log.length),
   };
 };
