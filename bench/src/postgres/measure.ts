@@ -22,6 +22,11 @@ export class Recorder {
   private events = 0;
   private failures = 0;
 
+  /** Events counted so far (successful operations only). */
+  get eventCount(): number {
+    return this.events;
+  }
+
   /** Times `op`; counts `events` on success, a failure when `op` rejects and `isFailure` accepts the error. */
   async time(events: number, op: () => Promise<unknown>, isFailure: (error: unknown) => boolean = () => false) {
     const t0 = performance.now();

@@ -53,26 +53,15 @@ export const toAppendRequest = (
   const data: string[] = [];
   const metadata: string[] = [];
   let size = 0;
-  list.forEach((e, i) => {
-    const at = `events.${i}`;
+  for (let i = 0; i < list.length; i++) {
+    const e = list[i]!;
     const { eventId, tenantId } = e.metadata;
-    for (const [field, value] of [
-      ['eventId', eventId],
-      ['tenantId', tenantId],
-    ] as const) {
-      if (value !== undefined && value.length > MAX_ID_LENGTH) {
-        throw new InvalidInputError('invalid_metadata', `${at}.metadata.${field} is longer than ${MAX_ID_LENGTH}`, [
-          {
-            path: `${at}.metadata.${field}`,
-            expected: `at most ${MAX_ID_LENGTH} characters`,
-            actual: value.slice(0, 80),
-          },
-        ]);
-      }
-    }
+    if (eventId.length > MAX_ID_LENGTH) throw idTooLong(i, 'eventId', eventId);
+    if (tenantId !== undefined && tenantId.length > MAX_ID_LENGTH) throw idTooLong(i, 'tenantId', tenantId);
     const dataJson = JSON.stringify(e.event);
     const metaJson = JSON.stringify(e.metadata);
     if (hasUnstorableEscape(dataJson) || hasUnstorableEscape(metaJson)) {
+      const at = `events.${i}`;
       const issue = findUnstorableText(e.event, `${at}.event`) ?? findUnstorableText(e.metadata, `${at}.metadata`);
       if (issue) throw unstorable(issue);
     }
@@ -82,7 +71,7 @@ export const toAppendRequest = (
     data.push(dataJson);
     metadata.push(metaJson);
     size += dataJson.length + metaJson.length;
-  });
+  }
   return {
     streamId: stream,
     expected: (expectedVersion as ExpectedVersion | undefined) ?? 'any',
@@ -95,3 +84,12 @@ export const toAppendRequest = (
     size,
   };
 };
+
+const idTooLong = (i: number, field: 'eventId' | 'tenantId', value: string): InvalidInputError =>
+  new InvalidInputError('invalid_metadata', `events.${i}.metadata.${field} is longer than ${MAX_ID_LENGTH}`, [
+    {
+      path: `events.${i}.metadata.${field}`,
+      expected: `at most ${MAX_ID_LENGTH} characters`,
+      actual: value.slice(0, 80),
+    },
+  ]);

@@ -154,6 +154,55 @@ test('group commit: conflicts, duplicates, retries and a failing hook in one gro
   await store.close();
 });
 
+test('stored ids found by the INSERT itself (retry with any, duplicate): the group is decided again, no position skipped', async () => {
+  // The first pass of ordo_append does not probe ids whose append passes its version check: the
+  // unique index finds them, the INSERT rolls back, and a second pass decides every append again.
+  const schema = 'second_pass';
+  await migrate(db.pool, { schema });
+  const store = new PostgresEventStore({ pool: db.newPool(4), schema });
+  const batch = [newEvent('x-0'), newEvent('x-1'), newEvent('x-2')];
+  const first = await store.appendToStream('x', batch, { expectedVersion: 'any' });
+  await store.appendToStream('x', [newEvent('x-3')]);
+  await store.appendToStream('taken', [newEvent('taken-0')]);
+  const before = (await store.readAll()).at(-1)!.globalPosition;
+  const groupsBefore = store.writeStats.groups;
+
+  const settled = await Promise.allSettled([
+    store.appendToStream('fresh', [newEvent('f-0'), newEvent('f-1')], { expectedVersion: 'no_stream' }),
+    store.appendToStream('x', batch, { expectedVersion: 'any' }), // retry: its ids are stored
+    store.appendToStream('dup', [newEvent('d-0'), newEvent('taken-0')]), // one id stored elsewhere
+    store.appendToStream('x', [newEvent('x-4')], { expectedVersion: 3n }), // after the retry, same stream
+    store.appendToStream('fresh', [newEvent('f-2')], { expectedVersion: 1n }), // after its neighbour
+  ]);
+  assert.is(store.writeStats.groups - groupsBefore, 1, 'one group');
+  assert.equal(
+    settled.map((s) => s.status),
+    ['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+  );
+  const value = (i: number) =>
+    (settled[i] as PromiseFulfilledResult<{ nextExpectedVersion: bigint; position: bigint }>).value;
+  assert.equal(value(1), first, 'the retry answers what the first append answered');
+  const reason = (settled[2] as PromiseRejectedResult).reason as Error & Record<string, unknown>;
+  assert.is(reason['code'], 'duplicate_event_id');
+  assert.match(reason.message, /taken-0/);
+  assert.equal(value(0), { nextExpectedVersion: 1n, position: before + 2n });
+  assert.equal(value(3), { nextExpectedVersion: 4n, position: before + 3n });
+  assert.equal(value(4), { nextExpectedVersion: 2n, position: before + 4n });
+  const all = await store.readAll();
+  assert.equal(ids(all.filter((e) => e.globalPosition > before)), ['f-0', 'f-1', 'x-4', 'f-2']);
+  assert.equal(
+    all.map((e) => e.globalPosition),
+    all.map((_, i) => BigInt(i + 1)),
+    'positions 1..n: the block reserved by the rolled-back first pass was handed back',
+  );
+  assert.equal(ids(await store.readStream('x')), ['x-0', 'x-1', 'x-2', 'x-3', 'x-4']);
+  assert.equal(await store.readStream('dup'), []);
+  // Next group: the sequence goes on right after the last written position.
+  const next = await store.appendToStream('later', [newEvent('l-0')]);
+  assert.is(next.position, before + 5n);
+  await store.close();
+});
+
 test('an append PostgreSQL itself refuses (a character the database encoding lacks) fails alone', async () => {
   // Validation cannot know the database encoding; the server refuses the whole statement, and the
   // store writes the group's appends one by one so that only the offending one fails.
