@@ -8,6 +8,7 @@ import {
   findNonJsonValue,
   frozenJsonCopy,
   frozenValidAppend,
+  hashEventId,
   MAX_STREAM_ID_LENGTH,
 } from './append-validation';
 import { InvalidInputError } from './errors';
@@ -242,6 +243,92 @@ test('frozen copies: an own __proto__ key stays data, a polluted Object.prototyp
   } finally {
     delete proto.polluted;
   }
+});
+
+test('hashEventId is a deterministic 32-bit integer that tells near ids apart', () => {
+  assert.is(hashEventId('evt-0001'), hashEventId('evt-0001'));
+  for (const id of ['', 'x', 'xy', 'xyz', '\u{1F600}', 'a'.repeat(1000)]) {
+    const hash = hashEventId(id);
+    assert.ok(Number.isInteger(hash) && hash >= -(2 ** 31) && hash < 2 ** 31, id);
+  }
+  for (const prefix of ['evt-', '', '00000000-0000-4000-8000-']) {
+    const hashes = new Set(Array.from({ length: 10_000 }, (_, i) => hashEventId(`${prefix}${i}`)));
+    assert.ok(hashes.size > 9_990, `few collisions among sequential ids (${10_000 - hashes.size})`);
+    // The low bits index tables: they must spread too.
+    const low = new Set([...hashes].map((h) => h & 0xffff));
+    assert.ok(low.size > 7_000, `low 16 bits spread (${low.size} of 10000)`);
+  }
+});
+
+test('frozenValidAppend reports the hash of every event id, on the quick and the slow path', () => {
+  let deep: unknown = 1;
+  for (let d = 0; d < 100; d++) deep = { d: deep };
+  for (const data of [{ n: 1 }, { deep }]) {
+    const events = [event('e1', data), event('e2'), event('a longer event id, not a UUID')];
+    const idHashes: number[] = [];
+    const copies = frozenValidAppend('s', events, 'any', {}, idHashes);
+    assert.equal(
+      idHashes,
+      copies.map((c) => hashEventId(c.metadata.eventId)),
+    );
+  }
+});
+
+test('a repeated id is found in a large batch, at the place it repeats', () => {
+  const events = Array.from({ length: 3000 }, (_, i) => event(`id-${i}`));
+  assertValidAppend('s', events, 'any');
+  events.push(event('id-1234'));
+  rejects(() => assertValidAppend('s', events, 'any'), 'duplicate_event_id', 'events.3000.metadata.eventId');
+  rejects(() => frozenValidAppend('s', events, 'any'), 'duplicate_event_id', 'events.3000.metadata.eventId');
+});
+
+test('an array is neither an event nor metadata, even with the right properties', () => {
+  const typed = Object.assign([1], { type: 'A' });
+  const ids = Object.assign([], metadata('e1'));
+  for (const check of [assertValidAppend, frozenValidAppend] as const) {
+    rejects(
+      () => check('s', [{ event: typed, metadata: metadata('e1') }] as never, 'any'),
+      'invalid_event',
+      'events.0.event',
+    );
+    rejects(
+      () => check('s', [{ event: { type: 'A' }, metadata: ids }] as never, 'any'),
+      'invalid_metadata',
+      'events.0.metadata',
+    );
+  }
+});
+
+test('property: accessors answering differently on each read cannot slip past the checks', () => {
+  // A field that is valid for its first `good` reads, then empty. Whatever number of reads each
+  // path makes, the append is refused or its copies hold valid values (what was checked).
+  fc.assert(
+    fc.property(fc.nat(6), fc.boolean(), fc.boolean(), (good, deepData, twoEvents) => {
+      let reads = 0;
+      const tricky = {
+        get eventId() {
+          return reads++ < good ? 'e1' : '';
+        },
+        correlationId: 'c',
+        causationId: 'c',
+        occurredAt: 'now',
+      };
+      let deep: unknown = 1;
+      for (let d = 0; d < (deepData ? 100 : 1); d++) deep = { d: deep };
+      const events = [{ event: { type: 'A', deep }, metadata: tricky as EventMetadata }];
+      if (twoEvents) events.push(event('e2') as (typeof events)[number]);
+      let copies: NewEvent[];
+      try {
+        copies = frozenValidAppend('s', events, 'any');
+      } catch (error) {
+        assert.instance(error, InvalidInputError);
+        return;
+      }
+      assert.is(copies[0]!.metadata.eventId, 'e1');
+      assert.ok(Object.isFrozen(copies[0]!.metadata));
+    }),
+    { numRuns: 100 },
+  );
 });
 
 /** What can be wrong with one event of a generated append; the expected error code and path. */

@@ -170,21 +170,52 @@ export const assertValidAppend = (
  * checks. In-process stores keep such copies: a caller that later mutates what it appended cannot
  * reach them, and one that mutates what it read gets a TypeError. Like JSON, the copies drop
  * object properties holding `undefined`. The answered `{ event, metadata }` pairs are new,
- * unfrozen objects.
+ * unfrozen objects. The checks run on the copies, so what is answered is what was checked, even
+ * when the input has accessors that answer differently each time they are read.
+ *
+ * When `idHashes` is given, `idHashes[i]` receives {@link hashEventId} of event i's id (computed
+ * anyway to find ids repeated in the batch), so a store that indexes ids by that hash need not
+ * hash them again.
  */
 export const frozenValidAppend = <E extends { readonly type: string }>(
   streamId: unknown,
   events: ReadonlyArray<NewEvent<E>>,
   expectedVersion: unknown,
   limits: AppendLimits = {},
-): NewEvent<E>[] => validateAppend(streamId, events, expectedVersion, limits, true) as NewEvent<E>[];
+  idHashes?: number[],
+): NewEvent<E>[] => validateAppend(streamId, events, expectedVersion, limits, true, idHashes) as NewEvent<E>[];
 
 /**
- * Both of the above. Each event first takes the quick path: the shape checks, then one walk over
- * data and metadata that checks JSON safety, bounds the size and (with `copy`) builds the frozen
- * copies, allocating nothing else. Anything the quick path does not accept, including values it
- * merely finds unusual (very deep ones), sends the whole append through {@link checkAllEvents},
- * which names the first problem in the documented order.
+ * A 32-bit hash of an event id (any string): two interleaved FNV-1a lanes over the UTF-16 code
+ * units, which halves the chain of dependent multiplications, then murmur3's finaliser so that
+ * ids differing only in their last characters (`evt-0001`, `evt-0002`) spread over a whole
+ * table. Deterministic; not for security.
+ */
+export const hashEventId = (id: string): number => {
+  const n = id.length;
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f ^ n;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    a = Math.imul(a ^ id.charCodeAt(i), 0x01000193);
+    b = Math.imul(b ^ id.charCodeAt(i + 1), 0x01000193);
+  }
+  if (i < n) a = Math.imul(a ^ id.charCodeAt(i), 0x01000193);
+  let h = a ^ Math.imul(b, 0x9e3779b1);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+};
+
+/**
+ * Both of the above. Each event first takes the quick path: one walk over its event and its
+ * metadata (each read once from the input) that checks JSON safety, bounds the size and (with
+ * `copy`) builds the frozen copies, allocating nothing else; then the shape checks on what the
+ * walk answered. Anything the quick path does not accept, including values it merely finds
+ * unusual (very deep ones), sends the whole append through {@link checkAllEvents}, which names
+ * the first problem in the documented order.
  */
 const validateAppend = (
   streamId: unknown,
@@ -192,6 +223,7 @@ const validateAppend = (
   expectedVersion: unknown,
   limits: AppendLimits,
   copy: boolean,
+  idHashes?: number[],
 ): NewEvent[] | undefined => {
   assertValidStreamId(streamId);
   if (expectedVersion !== undefined && !isExpectedVersion(expectedVersion)) {
@@ -207,56 +239,122 @@ const validateAppend = (
     ]);
   }
   const maxBytes = limits.maxEventBytes ?? DEFAULT_MAX_EVENT_BYTES;
-  // A single event needs no set to find repeated ids.
-  const ids = events.length > 1 ? new Set<string>() : undefined;
-  const copies = copy ? new Array<NewEvent>(events.length) : undefined;
+  // The quick walk lists keys with for-in and no own-property check, so it runs only while
+  // Object.prototype has nothing enumerable (checked again at the end: an accessor in the input
+  // might have added something meanwhile).
+  if (prototypeIsPolluted()) return checkAllEvents(events, maxBytes, copy, idHashes);
+  const n = events.length;
+  // A single event has no id to repeat.
+  const seen = n > 1 ? newIdTable(n) : undefined;
+  const copies = copy ? new Array<NewEvent>(n) : undefined;
   const size: SizeBound = { bound: 0 };
-  for (let i = 0; i < events.length; i++) {
+  for (let i = 0; i < n; i++) {
     const candidate: unknown = events[i];
-    if (!hasEventShape(candidate)) return checkAllEvents(events, maxBytes, copy);
+    if (typeof candidate !== 'object' || candidate === null) return checkAllEvents(events, maxBytes, copy, idHashes);
+    const input = candidate as Partial<NewEvent>;
     size.bound = 0;
-    const event = quickWalk(candidate.event, 0, size, copy);
-    const metadata = event === NOT_JSON ? NOT_JSON : quickWalk(candidate.metadata, 0, size, copy);
-    if (metadata === NOT_JSON) return checkAllEvents(events, maxBytes, copy);
+    const event = quickWalk(input.event, 0, size, copy);
+    if (event === NOT_JSON || !hasEventType(event)) return checkAllEvents(events, maxBytes, copy, idHashes);
+    const metadata = quickWalk(input.metadata, 0, size, copy);
+    if (metadata === NOT_JSON || !hasMetadataShape(metadata)) return checkAllEvents(events, maxBytes, copy, idHashes);
     // The shape and JSON checks of this event passed: what is left, in order, are these two.
-    const eventId = candidate.metadata.eventId;
-    if (ids !== undefined) {
-      if (ids.has(eventId)) duplicateInBatch(i, eventId);
-      ids.add(eventId);
-    }
-    if (size.bound > maxBytes) checkSize(candidate, i, maxBytes);
-    if (copies !== undefined) copies[i] = { event: event as NewEvent['event'], metadata: metadata as EventMetadata };
+    const eventId = metadata.eventId;
+    const hash = hashEventId(eventId);
+    if (idHashes !== undefined) idHashes[i] = hash;
+    if (seen !== undefined && !seen.add(eventId, hash)) duplicateInBatch(i, eventId);
+    if (size.bound > maxBytes) checkSize(event, metadata, i, maxBytes);
+    if (copies !== undefined) copies[i] = { event, metadata };
   }
-  return copies;
+  return prototypeIsPolluted() ? checkAllEvents(events, maxBytes, copy, idHashes) : copies;
 };
 
-/** The slow way: every check of every event in order, then (with `copy`) the copies. */
-const checkAllEvents = (events: ReadonlyArray<unknown>, maxBytes: number, copy: boolean): NewEvent[] | undefined => {
-  const ids = events.length > 1 ? new Set<string>() : undefined;
-  for (let i = 0; i < events.length; i++) checkEvent(events[i], i, ids, maxBytes);
+/**
+ * True when `Object.prototype` has an enumerable property, which for-in would list for every plain
+ * object. Nothing in a sane process adds one; a prototype-pollution attack does.
+ */
+const prototypeIsPolluted = (): boolean => {
+  for (const _ in Object.prototype) return true;
+  return false;
+};
+
+/** The ids of one append so far, to find a repeated one. */
+interface IdTable {
+  /** Adds `id` (whose {@link hashEventId} is `hash`); false when it is already there. */
+  add(id: string, hash: number): boolean;
+}
+
+/**
+ * An {@link IdTable} for up to `n` ids: open addressing over an `Int32Array` of (hash, index + 1)
+ * pairs at most half full, the ids themselves in an array. Cheaper than a `Set`, and it uses the
+ * hash the caller wants anyway.
+ */
+const newIdTable = (n: number): IdTable => {
+  let slots = 4;
+  while (slots < 2 * n) slots *= 2;
+  const mask = slots - 1;
+  const table = new Int32Array(2 * slots);
+  const ids = new Array<string>(n);
+  let count = 0;
+  return {
+    add: (id, hash) => {
+      let slot = hash & mask;
+      for (let stored = table[2 * slot + 1]!; stored !== 0; stored = table[2 * slot + 1]!) {
+        if (table[2 * slot] === hash && ids[stored - 1] === id) return false;
+        slot = (slot + 1) & mask;
+      }
+      ids[count] = id;
+      table[2 * slot] = hash;
+      table[2 * slot + 1] = ++count;
+      return true;
+    },
+  };
+};
+
+/**
+ * The slow way: every check of every event in order, then (with `copy`) the copies, checked
+ * again: they are what gets stored, and an accessor or a proxy in the input may have answered the
+ * second read differently.
+ */
+const checkAllEvents = (
+  events: ReadonlyArray<unknown>,
+  maxBytes: number,
+  copy: boolean,
+  idHashes: number[] | undefined,
+): NewEvent[] | undefined => {
+  checkEventsInOrder(events, maxBytes);
   if (!copy) return undefined;
-  return (events as ReadonlyArray<NewEvent>).map(({ event, metadata }) => ({
+  const copies = (events as ReadonlyArray<NewEvent>).map(({ event, metadata }) => ({
     event: frozenJsonCopy(event),
     metadata: frozenJsonCopy(metadata),
   }));
+  checkEventsInOrder(copies, maxBytes);
+  if (idHashes !== undefined) copies.forEach(({ metadata }, i) => (idHashes[i] = hashEventId(metadata.eventId)));
+  return copies;
 };
 
-/** The shape checks of one event that come before its JSON walk: true when all of them pass. */
-const hasEventShape = (candidate: unknown): candidate is NewEvent => {
-  if (typeof candidate !== 'object' || candidate === null) return false;
-  const { event, metadata } = candidate as Partial<NewEvent>;
+const checkEventsInOrder = (events: ReadonlyArray<unknown>, maxBytes: number): void => {
+  const ids = events.length > 1 ? new Set<string>() : undefined;
+  for (let i = 0; i < events.length; i++) checkEvent(events[i], i, ids, maxBytes);
+};
+
+/** The event check of the quick path, on what the walk answered. */
+const hasEventType = (event: unknown): event is NewEvent['event'] => {
+  if (typeof event !== 'object' || event === null) return false;
+  const type = (event as { type?: unknown }).type;
+  return typeof type === 'string' && type.length > 0 && !Array.isArray(event);
+};
+
+/** The metadata checks of the quick path, on what the walk answered. */
+const hasMetadataShape = (metadata: unknown): metadata is EventMetadata => {
+  if (typeof metadata !== 'object' || metadata === null) return false;
+  const m = metadata as Partial<EventMetadata>;
   return (
-    typeof event === 'object' &&
-    event !== null &&
-    typeof event.type === 'string' &&
-    event.type.length > 0 &&
-    typeof metadata === 'object' &&
-    metadata !== null &&
-    isNonEmptyString(metadata.eventId) &&
-    isNonEmptyString(metadata.correlationId) &&
-    isNonEmptyString(metadata.causationId) &&
-    isNonEmptyString(metadata.occurredAt) &&
-    optionalMetadataLooksValid(metadata)
+    isNonEmptyString(m.eventId) &&
+    isNonEmptyString(m.correlationId) &&
+    isNonEmptyString(m.causationId) &&
+    isNonEmptyString(m.occurredAt) &&
+    !Array.isArray(metadata) &&
+    optionalMetadataLooksValid(m as EventMetadata)
   );
 };
 
@@ -317,14 +415,16 @@ const quickWalk = (v: unknown, depth: number, size: SizeBound, copy: boolean): u
       const out: Record<string, unknown> | undefined = copy ? {} : undefined;
       size.bound += 2;
       // for-in walks the enum cache without allocating a key array (Object.keys would, per object
-      // and per append); the own check skips what a polluted Object.prototype might add.
+      // and per append). It lists own keys only: the prototype is Object.prototype or null, and
+      // validateAppend takes this walk only while Object.prototype has nothing enumerable.
       for (const k in record) {
-        if (!hasOwn.call(record, k)) continue;
         const item = record[k];
         if (item === undefined) continue;
         size.bound += STRING_UNIT_BOUND * k.length + 4;
-        const walked = quickWalk(item, depth + 1, size, copy);
-        if (walked === NOT_JSON) return NOT_JSON;
+        // Strings, the commonest leaves (every metadata field), without a call.
+        let walked: unknown = item;
+        if (typeof item === 'string') size.bound += STRING_UNIT_BOUND * item.length + 2;
+        else if ((walked = quickWalk(item, depth + 1, size, copy)) === NOT_JSON) return NOT_JSON;
         if (out !== undefined) setCopied(out, k, walked);
       }
       return out === undefined ? v : Object.freeze(out);
@@ -348,7 +448,7 @@ const duplicateInBatch = (i: number, eventId: string): never =>
   });
 
 /** The exact size check, for an event whose size bound is above the limit. */
-const checkSize = ({ event, metadata }: NewEvent, i: number, maxBytes: number): void => {
+const checkSize = (event: unknown, metadata: unknown, i: number, maxBytes: number): void => {
   // The bound is never below the real size, so only a possibly oversized event pays for the
   // exact measure (serialise, count UTF-8 bytes).
   const bytes = byteLength(JSON.stringify(event)) + byteLength(JSON.stringify(metadata));
@@ -371,6 +471,14 @@ const checkEvent = (candidate: unknown, i: number, ids: Set<string> | undefined,
     });
   }
   const { event, metadata } = candidate as Partial<NewEvent>;
+  // An array is an object, but JSON keeps only its items: a `type` property would be lost.
+  if (Array.isArray(event)) {
+    failEvent(`events.${i}`, 'invalid_event', 'event must be an object, not an array', {
+      path: `events.${i}.event`,
+      expected: 'object',
+      actual: event,
+    });
+  }
   if (typeof event !== 'object' || event === null || typeof event.type !== 'string' || event.type.length === 0) {
     failEvent(`events.${i}`, 'invalid_event', 'event must be an object with a non-empty string type', {
       path: `events.${i}.event.type`,
@@ -378,8 +486,8 @@ const checkEvent = (candidate: unknown, i: number, ids: Set<string> | undefined,
       actual: (event as { type?: unknown } | undefined)?.type,
     });
   }
-  if (typeof metadata !== 'object' || metadata === null) {
-    failEvent(`events.${i}`, 'invalid_metadata', 'metadata is required', {
+  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
+    failEvent(`events.${i}`, 'invalid_metadata', 'metadata is required (an object)', {
       path: `events.${i}.metadata`,
       expected: 'EventMetadata',
       actual: metadata,
@@ -428,7 +536,7 @@ const checkEvent = (candidate: unknown, i: number, ids: Set<string> | undefined,
       dataIssue,
     );
   }
-  if (walk.bound > maxBytes) checkSize({ event, metadata: m } as NewEvent, i, maxBytes);
+  if (walk.bound > maxBytes) checkSize(event, metadata, i, maxBytes);
 };
 
 /**

@@ -128,20 +128,22 @@ export const createInMemoryEventStore = <E extends AnyEvent = AnyEvent>(
 
   /**
    * Checks an append and builds its records (frozen copies; nothing is visible until commit), or
-   * answers the stored result of an idempotent retry.
+   * answers the stored result of an idempotent retry. Fills `idHashes` with the hash of each event
+   * id, for the index: the validation hashes every id anyway (to find repeats in the batch).
    */
   const prepare = (
     streamId: string,
     events: ReadonlyArray<NewEvent<E>>,
     options: AppendOptions | undefined,
+    idHashes: number[],
   ): RecordedEvent<E>[] | AppendResult => {
     const expectedVersion = options?.expectedVersion;
     // Validated, deep-frozen copies: from here on, only they are read (not the caller's objects).
-    const copies = frozenValidAppend(streamId, events, expectedVersion, limits);
+    const copies = frozenValidAppend(streamId, events, expectedVersion, limits, idHashes);
     const expected: ExpectedVersion = expectedVersion ?? 'any';
     const stream = streams.get(streamId);
     const n = copies.length;
-    const firstIndex = byId.get(copies[0]!.metadata.eventId);
+    const firstIndex = byId.get(copies[0]!.metadata.eventId, idHashes[0]!);
     const first = firstIndex < 0 ? undefined : log[firstIndex]!;
     // (a) a retry: the first id sits in this stream at p, followed by exactly the other ids, and
     // `expected` held for the state before p. Answer what the original append answered.
@@ -162,7 +164,7 @@ export const createInMemoryEventStore = <E extends AnyEvent = AnyEvent>(
     // (c) event ids are unique store-wide.
     for (let i = 0; i < n; i++) {
       const id = copies[i]!.metadata.eventId;
-      if (i === 0 ? first !== undefined : byId.get(id) >= 0) {
+      if (i === 0 ? first !== undefined : byId.get(id, idHashes[i]!) >= 0) {
         throw new InvalidInputError('duplicate_event_id', `event id '${id}' is already stored`, [
           { path: `events.${i}.metadata.eventId`, expected: 'an event id not yet stored', actual: id },
         ]);
@@ -206,6 +208,7 @@ export const createInMemoryEventStore = <E extends AnyEvent = AnyEvent>(
   const commit = (
     streamId: string,
     records: ReadonlyArray<RecordedEvent<E>>,
+    idHashes: ReadonlyArray<number>,
     staged: Staged | undefined,
   ): AppendResult => {
     if (staged !== undefined && staged.messages.length > 0) outbox!.add(staged.messages);
@@ -216,7 +219,7 @@ export const createInMemoryEventStore = <E extends AnyEvent = AnyEvent>(
     }
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
-      byId.add(record.metadata.eventId, log.length);
+      byId.add(idHashes[i]!, log.length);
       log.push(record);
       stream.push(record);
       const tenant = record.metadata.tenantId;
@@ -241,8 +244,9 @@ export const createInMemoryEventStore = <E extends AnyEvent = AnyEvent>(
     events: ReadonlyArray<NewEvent<E>>,
     options: AppendOptions | undefined,
   ): AppendResult => {
-    const records = prepare(streamId, events, options);
-    return Array.isArray(records) ? commit(streamId, records, stage(records)) : records;
+    const idHashes: number[] = [];
+    const records = prepare(streamId, events, options, idHashes);
+    return Array.isArray(records) ? commit(streamId, records, idHashes, stage(records)) : records;
   };
 
   /** With effectful inline handlers an append spans awaits, so appends queue behind each other. */
@@ -253,14 +257,15 @@ export const createInMemoryEventStore = <E extends AnyEvent = AnyEvent>(
     options: AppendOptions | undefined,
   ): Promise<AppendResult> => {
     const run = queue.then(async () => {
-      const records = prepare(streamId, events, options);
+      const idHashes: number[] = [];
+      const records = prepare(streamId, events, options, idHashes);
       if (!Array.isArray(records)) return records;
       const staged = stage(records);
       for (const handler of handlers) {
         const mine = records.filter((r) => projectionHandles(handler, r.event.type));
         if (mine.length > 0) await handler.handle(mine, undefined);
       }
-      return commit(streamId, records, staged);
+      return commit(streamId, records, idHashes, staged);
     });
     queue = run.catch(() => undefined);
     return run;

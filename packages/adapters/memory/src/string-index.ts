@@ -11,13 +11,15 @@
  *   a large array of pointers to young objects, rescanned on each minor collection);
  * - no 2^24-entry cap (a `Map` throws past 16.7M entries).
  *
- * Keys are not stored: `keyOf(value)` reads them back from where the caller keeps them.
+ * Keys are not stored: `keyOf(value)` reads them back from where the caller keeps them. Nor are
+ * they hashed here: the caller passes each key's 32-bit hash (the kernel's `hashEventId`, which
+ * `frozenValidAppend` answers for every event id it checks), always the same one for a key.
  */
 export interface StringIndex {
-  /** The value stored for `key`, or -1. */
-  get(key: string): number;
-  /** Adds a key that is not in the index yet, with a value in 0..2^31-2. */
-  add(key: string, value: number): void;
+  /** The value stored for `key` (whose hash is `hash`), or -1. */
+  get(key: string, hash: number): number;
+  /** Adds a key that is not in the index yet, by its hash, with a value in 0..2^31-2. */
+  add(hash: number, value: number): void;
   /** Number of keys. */
   readonly size: number;
 }
@@ -26,20 +28,6 @@ export interface StringIndex {
 const MAX_LOAD = 0.5;
 const INITIAL_SLOTS = 1024;
 
-/**
- * FNV-1a over the UTF-16 code units, then murmur3's finaliser so that keys differing only in
- * their last characters (`evt-0001`, `evt-0002`) spread over the whole table.
- */
-export const hashString = (s: string): number => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-};
-
 /** Creates an empty {@link StringIndex} whose keys are read back with `keyOf(value)`. */
 export const createStringIndex = (keyOf: (value: number) => string): StringIndex => {
   // Pairs [hash, value + 1]; value + 1 === 0 marks an empty slot.
@@ -47,19 +35,7 @@ export const createStringIndex = (keyOf: (value: number) => string): StringIndex
   let mask = INITIAL_SLOTS - 1;
   let size = 0;
 
-  // The hash of the last key looked up: an add usually follows the lookup of the same key.
-  let lastKey: string | undefined;
-  let lastHash = 0;
-  const hashOf = (key: string): number => {
-    if (key !== lastKey) {
-      lastHash = hashString(key);
-      lastKey = key;
-    }
-    return lastHash;
-  };
-
-  const get = (key: string): number => {
-    const hash = hashOf(key);
+  const get = (key: string, hash: number): number => {
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const stored = table[2 * slot + 1]!;
       if (stored === 0) return -1;
@@ -86,9 +62,9 @@ export const createStringIndex = (keyOf: (value: number) => string): StringIndex
 
   return {
     get,
-    add: (key, value) => {
+    add: (hash, value) => {
       if (size + 1 > (mask + 1) * MAX_LOAD) grow();
-      place(table, mask, hashOf(key), value + 1);
+      place(table, mask, hash, value + 1);
       size++;
     },
     get size() {
