@@ -1,28 +1,38 @@
 /**
  * Kafka benchmark: the outbox relay against raw kafkajs, and the consumer with an inbox.
  *
+ *   npm run bench:kafka
  *   node --conditions=ordo-source --import tsx bench/src/kafka/kafka-bench.ts
  *
- * 1. Relay throughput: a PostgreSQL outbox (fsync on) filled with N messages (then VACUUM
- *    ANALYZE, untimed) is drained to Kafka by `createKafkaOutboxRelay` (claim -> one sendBatch ->
- *    mark per batch), pipelined (default) and plain. The baseline is raw kafkajs sending the same
- *    messages (same key, JSON value and headers) in the same batch sizes with the same producer
- *    settings (idempotent, acks -1, one request in flight) to the same broker in the same run.
- *    Two workload shapes: many streams with 4 messages each (the common case: many aggregates),
- *    and a few hot streams with 100 messages each. Rounds alternate the order of the runs.
+ * 1. Relay throughput. A PostgreSQL outbox (fsync on) is filled with N messages (untimed, then
+ *    VACUUM ANALYZE) and drained to Kafka by `createKafkaOutboxRelay` (claim, one sendBatch, mark
+ *    per batch; claiming and marking overlap the publishing). The baseline is raw kafkajs sending
+ *    the same records (key, JSON value, headers) in the same batch sizes with the same producer
+ *    settings (idempotent, acks -1, one request in flight) to the same broker in the same round.
+ *    Target: relay >= 0.8x raw. Three more runs explain the gap: the relay without pipelining,
+ *    the relay on the in-memory outbox (no PostgreSQL), and the PostgreSQL outbox alone (claim +
+ *    mark, no Kafka). Two workload shapes: many streams with 4 messages each (many aggregates, the
+ *    common case) and a few hot streams with 100 messages each.
  * 2. Consumer throughput: a raw kafkajs consumer (no work), then `createKafkaConsumer` with an
  *    in-memory inbox and with a PostgreSQL inbox whose effect is one INSERT per message.
  *
+ * Method: in every round each run drains its own fill, in an order that rotates between rounds,
+ * so that the runs share whatever else the machine does. Rates are total messages over total time;
+ * "x raw" is that rate over raw kafkajs' rate, with the lowest and highest single round beside it.
+ * CPU is what Node, the broker JVM and this benchmark's PostgreSQL backends used per 1,000
+ * messages (the broker counts when it is the local broker.sh one, PostgreSQL when the server runs
+ * on this machine). Compare runs within one report: on a shared machine absolute figures move a lot.
+ *
  * Env: KAFKA_BROKERS (else the local broker from scripts/kafka), DATABASE_URL (else an embedded
  * server), ORDO_BENCH_KAFKA_MESSAGES (20000), ORDO_BENCH_KAFKA_BATCH (500),
- * ORDO_BENCH_KAFKA_PARTITIONS (6), ORDO_BENCH_KAFKA_ROUNDS (2), ORDO_BENCH_KAFKA_CONSUME (20000).
+ * ORDO_BENCH_KAFKA_PARTITIONS (6), ORDO_BENCH_KAFKA_ROUNDS (3), ORDO_BENCH_KAFKA_CONSUME (20000).
  * Prints a table and JSON, and writes bench/results/kafka.json.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
 import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { cpus, loadavg, totalmem } from 'node:os';
 import {
   createKafkaClient,
   createKafkaConsumer,
@@ -32,11 +42,11 @@ import {
   ensureTopics,
 } from '@ordo/adapter-kafka';
 import { createInMemoryInbox, createInMemoryOutbox } from '@ordo/adapter-memory';
+import { migrateExtras, PostgresInbox, PostgresOutbox } from '@ordo/adapter-postgres';
 import { defineMessages, messageHeaders, type Outbox, type OutboxMessage, toOutboxMessage } from '@ordo/kernel';
 import * as t from 'io-ts';
 import { type Kafka, type Message, Partitioners } from 'kafkajs';
 import pg from 'pg';
-import { migrateExtras, PostgresInbox, PostgresOutbox } from '@ordo/adapter-postgres';
 import { createDatabase, dropDatabase, ensurePostgres, uniqueDatabaseName } from '../../../scripts/postgres/server.mjs';
 
 const num = (name: string, fallback: number) => {
@@ -47,13 +57,15 @@ const num = (name: string, fallback: number) => {
 const N = num('ORDO_BENCH_KAFKA_MESSAGES', 20_000);
 const BATCH = num('ORDO_BENCH_KAFKA_BATCH', 500);
 const PARTITIONS = num('ORDO_BENCH_KAFKA_PARTITIONS', 6);
-const ROUNDS = num('ORDO_BENCH_KAFKA_ROUNDS', 2);
+const ROUNDS = num('ORDO_BENCH_KAFKA_ROUNDS', 3);
 const CONSUME = Math.min(num('ORDO_BENCH_KAFKA_CONSUME', 20_000), N);
 const SCHEMA = 'ordo';
+const TARGET = 0.8;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const rate = (count: number, ms: number) => Math.round((count / ms) * 1000);
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
 interface KafkaBroker {
   readonly brokers: string[];
@@ -71,6 +83,17 @@ const SHAPES = [
   { name: 'few hot streams', perStream: 100 },
 ] as const;
 
+/** The producer runs, in table order, with their labels. */
+const RUNS = {
+  raw: 'raw kafkajs producer',
+  relay: 'outbox relay, PostgreSQL outbox',
+  plainRelay: 'outbox relay, PostgreSQL outbox, not pipelined',
+  memoryRelay: 'outbox relay, in-memory outbox (no PostgreSQL)',
+  outboxOnly: 'PostgreSQL outbox claim + mark alone (no Kafka)',
+} as const;
+type Run = keyof typeof RUNS;
+const RUN_NAMES = Object.keys(RUNS) as Run[];
+
 let position = 0;
 /**
  * `count` outbox messages of `count / perStream` streams, interleaved in global order, with the
@@ -81,10 +104,9 @@ const makeMessages = (tag: string, count: number, perStream: number): OutboxMess
   const out: OutboxMessage[] = [];
   for (let i = 0; i < count; i++) {
     const stream = `order-${tag}-${i % streams}`;
-    const version = BigInt(Math.floor(i / streams));
     const event = {
       streamId: stream,
-      streamVersion: version,
+      streamVersion: BigInt(Math.floor(i / streams)),
       globalPosition: BigInt(++position),
       event: Events.make('OrderPlaced', {
         orderId: stream,
@@ -147,7 +169,7 @@ const runRelay = async (kafka: Kafka, topic: string, outbox: Outbox, count: numb
   return ms;
 };
 
-/** The outbox alone, no Kafka: claim + mark per batch, as the plain relay does. Its ceiling. */
+/** The outbox alone, no Kafka: claim + mark per batch, one after the other. */
 const runOutboxOnly = async (outbox: Outbox, count: number) => {
   const started = performance.now();
   for (let done = 0; done < count;) {
@@ -161,8 +183,9 @@ const runOutboxOnly = async (outbox: Outbox, count: number) => {
   return performance.now() - started;
 };
 
-/** Fills the outbox (a steady state: dead rows of earlier runs vacuumed, statistics fresh). */
+/** Fills the outbox in a steady state: earlier runs' rows purged and vacuumed, statistics fresh. */
 const fillOutbox = async (outbox: PostgresOutbox, pool: pg.Pool, messages: ReadonlyArray<OutboxMessage>) => {
+  await outbox.purgePublished(new Date(Date.now() + 60_000));
   for (let i = 0; i < messages.length; i += 1_000) await outbox.write(messages.slice(i, i + 1_000));
   await pool.query(`VACUUM (ANALYZE) ${SCHEMA}.ordo_outbox, ${SCHEMA}.ordo_outbox_streams`);
 };
@@ -239,50 +262,54 @@ const consumeWithInbox = async (
   while (consumer.stats().handled < count) await sleep(5);
   const ms = performance.now() - first;
   await consumer.stop();
-  return { ms, stats: consumer.stats() };
+  return ms;
 };
 
 const TICK_MS = 10; // /proc reports CPU time in clock ticks of 10 ms (USER_HZ 100) on Linux
 
-/** utime + stime of a process from /proc, in ms; 0 when it is gone. */
-const processCpuMs = (pid: number): number => {
+/** utime + stime of a process from /proc, in ms; undefined when it is not (or no longer) visible. */
+const processCpuMs = (pid: number): number | undefined => {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
   } catch {
-    return 0;
-  }
-};
-
-/** The parent pid of a process from /proc. */
-const parentPid = (pid: number): number | undefined => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
     return undefined;
   }
 };
 
+interface Cpu {
+  readonly node: number;
+  readonly broker: number;
+  readonly postgres: number;
+}
+
 /**
- * CPU time used so far by the three parties of a run: this Node process, the broker JVM and the
- * PostgreSQL server (postmaster and its backends). Parties that run elsewhere count as 0.
+ * CPU used by the three parties of a run: this Node process, the broker JVM (when its pid is
+ * known) and the PostgreSQL backends serving this benchmark's database (when they run on this
+ * machine; shared server processes such as the WAL writer are not counted).
  */
-const cpuSampler = (brokerPid: number | undefined, postmasterPid: number | undefined) => () => {
-  const self = process.cpuUsage();
-  let postgres = 0;
-  if (postmasterPid !== undefined) {
-    postgres += processCpuMs(postmasterPid);
-    for (const entry of readdirSync('/proc')) {
-      const pid = Number(entry);
-      if (Number.isInteger(pid) && parentPid(pid) === postmasterPid) postgres += processCpuMs(pid);
-    }
-  }
-  return {
-    node: (self.user + self.system) / 1000,
-    broker: brokerPid === undefined ? 0 : processCpuMs(brokerPid),
-    postgres,
+const cpuMeter = (brokerPid: number | undefined, pool: pg.Pool) => {
+  const sample = async () => {
+    const backends = await pool.query<{ pid: number }>(
+      'SELECT pid FROM pg_stat_activity WHERE datname = current_database()',
+    );
+    return {
+      node: (process.cpuUsage().user + process.cpuUsage().system) / 1000,
+      broker: brokerPid === undefined ? 0 : (processCpuMs(brokerPid) ?? 0),
+      postgres: new Map(backends.rows.map((b) => [b.pid, processCpuMs(b.pid)])),
+    };
+  };
+  return async <R>(work: () => Promise<R>): Promise<{ result: R; cpu: Cpu }> => {
+    const before = await sample();
+    const result = await work();
+    const after = await sample();
+    let postgres = 0;
+    for (const [pid, ms] of after.postgres) postgres += (ms ?? 0) - (before.postgres.get(pid) ?? 0);
+    return {
+      result,
+      cpu: { node: after.node - before.node, broker: after.broker - before.broker, postgres },
+    };
   };
 };
 
@@ -298,6 +325,33 @@ const localBrokerRunning = (): Promise<boolean> =>
       (error) => resolve(error === null),
     );
   });
+
+interface RoundResult {
+  readonly order: string;
+  readonly ms: Record<Run, number>;
+  readonly cpu: Record<Run, Cpu>;
+}
+
+/** One producer run's summary over all rounds of a shape. */
+const summarise = (rounds: ReadonlyArray<RoundResult>, run: Run) => {
+  const total = (r: Run) => rounds.reduce((n, round) => n + round.ms[r], 0);
+  const perSec = rate(N * rounds.length, total(run));
+  const ratios = rounds.map((round) => round.ms.raw / round.ms[run]);
+  const cpuTotal = (part: keyof Cpu) => rounds.reduce((n, round) => n + round.cpu[run][part], 0);
+  const per1k = (ms: number) => Math.round((ms / (N * rounds.length)) * 1000);
+  const cpu = {
+    node: per1k(cpuTotal('node')),
+    broker: per1k(cpuTotal('broker')),
+    postgres: per1k(cpuTotal('postgres')),
+  };
+  return {
+    perSec,
+    toRaw: round2(total('raw') / total(run)),
+    toRawLowestRound: round2(Math.min(...ratios)),
+    toRawHighestRound: round2(Math.max(...ratios)),
+    cpuMsPer1000: { total: cpu.node + cpu.broker + cpu.postgres, ...cpu },
+  };
+};
 
 const main = async () => {
   const began = Date.now();
@@ -330,100 +384,73 @@ const main = async () => {
     const outbox = new PostgresOutbox({ pool, schema: SCHEMA });
     log(`kafka bench: ${N} messages, ${ROUNDS} rounds per shape, batch ${BATCH}, ${PARTITIONS} partitions`);
 
-    const RUNS = ['raw', 'relay', 'plainRelay', 'memoryRelay', 'outboxOnly'] as const;
-    type Run = (typeof RUNS)[number];
-    type Cpu = { node: number; broker: number; postgres: number };
-    type Round = Record<Run, number> & { order: string; cpu: Record<Run, Cpu> };
     const brokerPidFile = `${process.env.ORDO_KAFKA_STATE ?? '/tmp/ordo-kafka'}/kafka.pid`;
-    const brokerPid = broker.started ? Number(readFileSync(brokerPidFile, 'utf8').trim()) : undefined;
-    const cpuNow = cpuSampler(brokerPid, server.pid);
-    const shapes: Array<{ name: string; perStream: number; streams: number; rounds: Round[] }> = [];
+    const brokerPid =
+      broker.started && existsSync(brokerPidFile) ? Number(readFileSync(brokerPidFile, 'utf8').trim()) : undefined;
+    const measured = cpuMeter(brokerPid, pool);
+    const producer = [];
     for (const shape of SHAPES) {
-      const rounds: Round[] = [];
+      const rounds: RoundResult[] = [];
       for (let round = 0; round < ROUNDS; round++) {
-        const order = round % 2 === 0 ? [...RUNS] : [...RUNS].reverse();
-        const ms = Object.fromEntries(RUNS.map((r) => [r, 0])) as Record<Run, number>;
+        const order = RUN_NAMES.map((_, i) => RUN_NAMES[(i + round) % RUN_NAMES.length]!);
+        const ms = {} as Record<Run, number>;
         const cpu = {} as Record<Run, Cpu>;
         for (const which of order) {
           const messages = makeMessages(`${shape.perStream}-${round}-${which}`, N, shape.perStream);
           if (which !== 'raw' && which !== 'memoryRelay') await fillOutbox(outbox, pool, messages);
-          const before = cpuNow();
-          if (which === 'raw') {
-            ms.raw = await runRaw(kafka, rawTopic, messages);
-          } else if (which === 'memoryRelay') {
-            const memoryOutbox = createInMemoryOutbox();
-            memoryOutbox.add(messages);
-            ms.memoryRelay = await runRelay(kafka, relayTopic, memoryOutbox, N, true);
-          } else {
-            ms[which] =
-              which === 'outboxOnly'
-                ? await runOutboxOnly(outbox, N)
-                : await runRelay(kafka, relayTopic, outbox, N, which === 'relay');
-          }
-          const after = cpuNow();
-          cpu[which] = {
-            node: after.node - before.node,
-            broker: after.broker - before.broker,
-            postgres: after.postgres - before.postgres,
-          };
+          const memoryOutbox = createInMemoryOutbox();
+          if (which === 'memoryRelay') memoryOutbox.add(messages);
+          const { result, cpu: used } = await measured(() => {
+            switch (which) {
+              case 'raw':
+                return runRaw(kafka, rawTopic, messages);
+              case 'relay':
+                return runRelay(kafka, relayTopic, outbox, N, true);
+              case 'plainRelay':
+                return runRelay(kafka, relayTopic, outbox, N, false);
+              case 'memoryRelay':
+                return runRelay(kafka, relayTopic, memoryOutbox, N, true);
+              case 'outboxOnly':
+                return runOutboxOnly(outbox, N);
+            }
+          });
+          ms[which] = result;
+          cpu[which] = used;
           if (which !== 'raw' && which !== 'memoryRelay' && (await outbox.pending()) !== 0)
             throw new Error(`${which} left messages in the outbox`);
         }
-        rounds.push({ ...ms, cpu, order: order.join(' > ') });
+        rounds.push({ order: order.join(' > '), ms, cpu });
         log(
           `${shape.name} round ${round + 1}: ` +
-            RUNS.map((r) => `${r} ${rate(N, ms[r])}/s (${(ms.raw / ms[r]).toFixed(2)}x)`).join(', '),
+            RUN_NAMES.map((r) => `${r} ${rate(N, ms[r])}/s (${(ms.raw / ms[r]).toFixed(2)}x)`).join(', '),
         );
       }
-      shapes.push({ ...shape, streams: Math.floor(N / shape.perStream), rounds });
+      const runs = Object.fromEntries(RUN_NAMES.map((r) => [r, summarise(rounds, r)])) as Record<
+        Run,
+        ReturnType<typeof summarise>
+      >;
+      producer.push({
+        shape: shape.name,
+        streams: Math.floor(N / shape.perStream),
+        messagesPerStream: shape.perStream,
+        target: runs.relay.toRaw >= TARGET ? 'met' : 'MISSED',
+        runs,
+        rounds: rounds.map((r) => ({
+          order: r.order,
+          ...Object.fromEntries(RUN_NAMES.map((name) => [`${name}PerSec`, rate(N, r.ms[name])])),
+        })),
+      });
     }
 
     const rawConsumerMs = await consumeRaw(kafka, rawTopic, CONSUME);
     log(`raw kafkajs consumer: ${rate(CONSUME, rawConsumerMs)}/s`);
-    const memory = await consumeWithInbox(kafka, relayTopic, CONSUME, 'memory', pool);
-    log(`consumer + in-memory inbox: ${rate(CONSUME, memory.ms)}/s`);
-    const postgres = await consumeWithInbox(kafka, relayTopic, CONSUME, 'postgres', pool);
-    log(`consumer + PostgreSQL inbox: ${rate(CONSUME, postgres.ms)}/s`);
+    const memoryMs = await consumeWithInbox(kafka, relayTopic, CONSUME, 'memory', pool);
+    log(`consumer + in-memory inbox: ${rate(CONSUME, memoryMs)}/s`);
+    const postgresMs = await consumeWithInbox(kafka, relayTopic, CONSUME, 'postgres', pool);
+    log(`consumer + PostgreSQL inbox: ${rate(CONSUME, postgresMs)}/s`);
 
     const require = createRequire(import.meta.url);
-    const sum = (rounds: ReadonlyArray<Record<Run, number>>, key: Run) => rounds.reduce((n, r) => n + r[key], 0);
-    const producer = shapes.map((shape) => {
-      const perSec = Object.fromEntries(RUNS.map((r) => [r, rate(N * ROUNDS, sum(shape.rounds, r))])) as Record<
-        Run,
-        number
-      >;
-      const ratio = (r: Run) => Number((perSec[r] / perSec.raw).toFixed(2));
-      /** CPU ms per 1,000 messages, summed over Node, the broker and PostgreSQL (and split). */
-      const cpuPer1k = (r: Run) => {
-        const total = (part: keyof Cpu) => shape.rounds.reduce((n, round) => n + round.cpu[r][part], 0);
-        const per1k = (v: number) => Math.round((v / (N * ROUNDS)) * 1000);
-        return {
-          total: per1k(total('node') + total('broker') + total('postgres')),
-          node: per1k(total('node')),
-          broker: per1k(total('broker')),
-          postgres: per1k(total('postgres')),
-        };
-      };
-      return {
-        shape: shape.name,
-        streams: shape.streams,
-        messagesPerStream: shape.perStream,
-        rawKafkajsPerSec: perSec.raw,
-        relayPerSec: perSec.relay,
-        relayToRawRatio: ratio('relay'),
-        plainRelayPerSec: perSec.plainRelay,
-        plainRelayToRawRatio: ratio('plainRelay'),
-        inMemoryOutboxRelayPerSec: perSec.memoryRelay,
-        inMemoryOutboxRelayToRawRatio: ratio('memoryRelay'),
-        postgresOutboxOnlyPerSec: perSec.outboxOnly,
-        postgresOutboxOnlyToRawRatio: ratio('outboxOnly'),
-        cpuMsPer1000: Object.fromEntries(RUNS.map((r) => [r, cpuPer1k(r)])) as Record<Run, ReturnType<typeof cpuPer1k>>,
-        rounds: shape.rounds.map((r) => ({
-          order: r.order,
-          ...Object.fromEntries(RUNS.map((run) => [`${run}PerSec`, rate(N, r[run])])),
-        })),
-      };
-    });
+    const consumerRaw = rate(CONSUME, rawConsumerMs);
     const result = {
       benchmark: 'kafka',
       date: new Date().toISOString(),
@@ -440,73 +467,63 @@ const main = async () => {
         source: broker.started ? 'scripts/kafka/broker.sh' : 'KAFKA_BROKERS',
       },
       postgres: { source: server.started ? 'embedded (fsync on)' : 'DATABASE_URL' },
-      outbox: 'PostgresOutbox',
       params: { messages: N, roundsPerShape: ROUNDS, batchSize: BATCH, partitions: PARTITIONS, consumed: CONSUME },
-      target: { relayToRawRatio: 0.8 },
+      target: { relayToRaw: TARGET },
+      runs: RUNS,
       producer,
       consumer: {
-        rawKafkajsPerSec: rate(CONSUME, rawConsumerMs),
-        inMemoryInboxPerSec: rate(CONSUME, memory.ms),
-        postgresInboxPerSec: rate(CONSUME, postgres.ms),
-        postgresInboxToRawRatio: Number((rate(CONSUME, postgres.ms) / rate(CONSUME, rawConsumerMs)).toFixed(3)),
+        rawKafkajsPerSec: consumerRaw,
+        inMemoryInboxPerSec: rate(CONSUME, memoryMs),
+        inMemoryInboxToRaw: round2(rate(CONSUME, memoryMs) / consumerRaw),
+        postgresInboxPerSec: rate(CONSUME, postgresMs),
+        postgresInboxToRaw: Number((rate(CONSUME, postgresMs) / consumerRaw).toFixed(3)),
       },
       durationSec: Math.round((Date.now() - began) / 1000),
     };
 
-    const row = (name: string, perSec: number, note: string, cpu = '') =>
-      `| ${name.padEnd(57)} | ${String(perSec).padStart(9)} | ${note.padEnd(29)} | ${cpu.padEnd(27)} |`;
-    const cpuCell = (c: { total: number; node: number; broker: number; postgres: number }) =>
-      `${c.total} (${c.node} / ${c.broker} / ${c.postgres})`;
-    const table = [
-      `| ${'case'.padEnd(57)} | ${'msgs/s'.padStart(9)} | ${'vs baseline'.padEnd(29)} | ${'CPU ms per 1k (node/jvm/pg)'.padEnd(27)} |`,
-      `| ${'-'.repeat(57)} | ${'-'.repeat(8)}: | ${'-'.repeat(29)} | ${'-'.repeat(27)} |`,
-      ...producer.flatMap((p) => {
-        const c = p.cpuMsPer1000;
+    const producerRows = producer.flatMap((p) =>
+      RUN_NAMES.map((name) => {
+        const r = p.runs[name];
         return [
-          row(`raw kafkajs producer, ${p.shape}`, p.rawKafkajsPerSec, 'baseline', cpuCell(c.raw)),
-          row(
-            `relay (pipelined), ${p.shape}`,
-            p.relayPerSec,
-            `${p.relayToRawRatio}x (target >= 0.8x)`,
-            cpuCell(c.relay),
-          ),
-          row(
-            `relay (plain relayOnce), ${p.shape}`,
-            p.plainRelayPerSec,
-            `${p.plainRelayToRawRatio}x`,
-            cpuCell(c.plainRelay),
-          ),
-          row(
-            `relay on the in-memory outbox, ${p.shape}`,
-            p.inMemoryOutboxRelayPerSec,
-            `${p.inMemoryOutboxRelayToRawRatio}x`,
-            cpuCell(c.memoryRelay),
-          ),
-          row(
-            `PostgresOutbox claim+mark only (no Kafka), ${p.shape}`,
-            p.postgresOutboxOnlyPerSec,
-            `${p.postgresOutboxOnlyToRawRatio}x (outbox alone)`,
-            cpuCell(c.outboxOnly),
-          ),
+          `${RUNS[name]}, ${p.shape}`,
+          String(r.perSec),
+          name === 'raw'
+            ? '1'
+            : `${r.toRaw.toFixed(2)} (${r.toRawLowestRound.toFixed(2)}-${r.toRawHighestRound.toFixed(2)})`,
+          name === 'relay' ? p.target : '',
+          String(r.cpuMsPer1000.total),
         ];
       }),
-      row('raw kafkajs consumer (no work)', result.consumer.rawKafkajsPerSec, 'baseline'),
-      row(
-        'consumer + in-memory inbox',
-        result.consumer.inMemoryInboxPerSec,
-        `${(result.consumer.inMemoryInboxPerSec / result.consumer.rawKafkajsPerSec).toFixed(2)}x`,
-      ),
-      row(
-        'consumer + PostgreSQL inbox (1 INSERT effect, fsync on)',
-        result.consumer.postgresInboxPerSec,
-        `${result.consumer.postgresInboxToRawRatio}x`,
-      ),
-    ].join('\n');
-    console.log(
-      `\nKafka ${result.broker.version} (${result.broker.source}), kafkajs ${result.kafkajs}, ${N} msgs x ${ROUNDS} rounds ` +
-        `per shape, batch ${BATCH}, ${PARTITIONS} partitions, ${result.machine.cpus} CPUs, load ${result.machine.loadAverage1m}\n`,
     );
-    console.log(table);
+    const consumerRows = [
+      ['raw kafkajs consumer (no work)', String(consumerRaw), '1', '', ''],
+      [
+        'consumer + in-memory inbox',
+        String(result.consumer.inMemoryInboxPerSec),
+        String(result.consumer.inMemoryInboxToRaw),
+        '',
+        '',
+      ],
+      [
+        'consumer + PostgreSQL inbox (1 INSERT effect per message)',
+        String(result.consumer.postgresInboxPerSec),
+        String(result.consumer.postgresInboxToRaw),
+        '',
+        '',
+      ],
+    ];
+    const header = ['case', 'msgs/s', 'x raw (rounds)', `target >= ${TARGET}x`, 'CPU ms per 1k msgs'];
+    const rows = [header, ...producerRows, ...consumerRows];
+    const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+    const line = (values: ReadonlyArray<string>) =>
+      `| ${values.map((v, i) => (i === 0 || i === 3 ? v.padEnd(widths[i]!) : v.padStart(widths[i]!))).join(' | ')} |`;
+    const rule = `|${widths.map((w, i) => (i === 0 || i === 3 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`;
+    console.log(
+      `\nKafka ${result.broker.version} (${result.broker.source}), kafkajs ${result.kafkajs}, PostgreSQL ${result.postgres.source}, ` +
+        `${N} msgs x ${ROUNDS} rounds per shape, batch ${BATCH}, ${PARTITIONS} partitions, ${result.machine.cpus} CPUs, ` +
+        `load ${result.machine.loadAverage1m}, ${result.durationSec} s\n`,
+    );
+    console.log([line(header), rule, ...rows.slice(1).map(line)].join('\n'));
     console.log(`\n${JSON.stringify(result, null, 2)}`);
     const resultsDir = new URL('../../results/', import.meta.url);
     mkdirSync(resultsDir, { recursive: true });

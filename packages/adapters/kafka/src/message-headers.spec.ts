@@ -20,6 +20,15 @@ test('decodeHeaders turns Buffers and strings into strings, last value of a repe
   assert.equal(decodeHeaders(undefined), {});
 });
 
+test('a header named __proto__ is kept as a plain header', () => {
+  const raw: Record<string, Buffer> = {};
+  Object.defineProperty(raw, '__proto__', { value: Buffer.from('x'), enumerable: true });
+  const decoded = decodeHeaders(raw);
+  assert.ok(Object.hasOwn(decoded, '__proto__'));
+  assert.is(Object.getOwnPropertyDescriptor(decoded, '__proto__')?.value, 'x');
+  assert.is(Object.getPrototypeOf(decoded), Object.prototype);
+});
+
 test('headers survive the trip through Kafka bytes (UTF-8)', () => {
   // Invariant: encoding each header value as UTF-8 bytes and decoding gives the same record.
   fc.assert(

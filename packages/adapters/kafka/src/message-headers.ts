@@ -17,20 +17,21 @@ const headerText = (value: Buffer | string): string => (typeof value === 'string
 
 /**
  * Decodes Kafka headers into strings (UTF-8). A repeated key keeps its last value, as Kafka's own
- * `lastHeader` does; keys without a value are dropped.
+ * `lastHeader` does; keys without a value are dropped. Every name becomes an own property, even
+ * one like `__proto__` (which plain assignment would swallow).
  */
 export const decodeHeaders = (headers: RawHeaders | undefined): Record<string, string> => {
-  const out: Record<string, string> = {};
-  if (headers === undefined) return out;
+  if (headers === undefined) return {};
+  const out: Array<[string, string]> = [];
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     if (typeof value === 'string' || Buffer.isBuffer(value)) {
-      out[name] = headerText(value);
+      out.push([name, headerText(value)]);
       continue;
     }
     const list = value as ReadonlyArray<Buffer | string>;
     const last = list[list.length - 1];
-    if (last !== undefined) out[name] = headerText(last);
+    if (last !== undefined) out.push([name, headerText(last)]);
   }
-  return out;
+  return Object.fromEntries(out);
 };

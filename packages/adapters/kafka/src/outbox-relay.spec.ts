@@ -114,6 +114,32 @@ test('pipelined: the next batch is claimed during a publish, never holding a str
   );
 });
 
+test('pipelined on a few hot streams: after a held batch, the next claim waits for its mark, never for the poll', async () => {
+  // Every batch holds both streams, so a claim made before the previous mark settles finds
+  // nothing. That must not count as "idle": with a one-minute poll the outbox would stall.
+  const outbox = createInMemoryOutbox();
+  outbox.add(fill(2, 30));
+  const slowMarks = {
+    ...outbox,
+    claim: outbox.claim.bind(outbox),
+    markPublished: async (owner: string, ids: ReadonlyArray<string>) => {
+      await new Promise((r) => setTimeout(r, 15));
+      await outbox.markPublished(owner, ids);
+    },
+  };
+  const { publisher, log } = recordingPublisher({ delayMs: () => 2 });
+  const relay = createKafkaOutboxRelay({ outbox: slowMarks, publisher, owner: 'hot', batchSize: 10, pollMs: 60_000 });
+  relay.start();
+  await waitUntil(async () => (await outbox.pending()) === 0, 'an empty outbox', 5_000, 5);
+  await relay.stop();
+  for (const versions of firstPublications(log).values())
+    assert.equal(
+      versions,
+      Array.from({ length: 30 }, (_, i) => i),
+    );
+  assert.is(relay.published(), 60);
+});
+
 test('stop gives back a batch claimed ahead, so another relay can take it at once', async () => {
   const outbox = createInMemoryOutbox();
   outbox.add(fill(50, 4));

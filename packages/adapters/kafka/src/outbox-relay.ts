@@ -70,8 +70,11 @@ interface Claim {
 
 /** Owner ids a pipelined relay rotates through (see {@link createKafkaOutboxRelay}). */
 const PIPELINE_SLOTS = 3;
-/** Batches published without claiming ahead after a claim ahead came back empty. */
-const PREFETCH_PAUSE = 8;
+/**
+ * Batches published without claiming ahead after a claim ahead came back empty: the first pause,
+ * doubled after every further empty claim ahead up to the last value, reset by a fruitful one.
+ */
+const AHEAD_PAUSE = { first: 8, max: 128 } as const;
 
 /**
  * Moves outbox messages to Kafka, at least once and in per-stream order, with the semantics of
@@ -91,7 +94,9 @@ const PREFETCH_PAUSE = 8;
  * another owner holds" keeps batch k+1 free of the streams still held in batch k, for any
  * conforming outbox; a slot is claimed again only after its previous batch's mark finished.
  * When a claim ahead comes back empty (a few hot streams, all held by the batch in flight), the
- * relay stops claiming ahead for the next eight batches.
+ * relay stops claiming ahead for the next 8 batches (16, 32... up to 128 while claims ahead keep
+ * coming back empty); those claims wait for the previous mark, so that they find the streams it
+ * frees.
  * `pipeline: false` runs plain `relayOnce` passes under `owner`.
  */
 export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaOutboxRelay => {
@@ -150,12 +155,16 @@ export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaO
     /** The mark in flight per slot; a slot claims again only once it settled. */
     const marks = new Map<string, Promise<void>>();
     let slot = 0;
-    /** Claims under the next slot. `contended`: other batches were in flight, so empty proves nothing. */
-    const take = async (contended: boolean): Promise<Claim & { readonly contended: boolean }> => {
+    /**
+     * Claims under the next slot. `ahead`: while another batch is held (its streams are skipped,
+     * so an empty answer proves nothing); otherwise only once every mark settled, so that an
+     * empty answer means this relay holds nothing the claim could have skipped.
+     */
+    const take = async (ahead: boolean): Promise<Claim & { readonly ahead: boolean }> => {
       const slotOwner = slots[slot++ % slots.length]!;
-      await marks.get(slotOwner);
+      await (ahead ? marks.get(slotOwner) : Promise.all(marks.values()));
       const messages = await outbox.claim({ owner: slotOwner, batchSize, leaseMs });
-      return { owner: slotOwner, messages, contended };
+      return { owner: slotOwner, messages, ahead };
     };
     const giveBack = async (claims: ReadonlyArray<Claim | undefined>) => {
       await Promise.all(
@@ -172,28 +181,29 @@ export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaO
       );
     };
     let failures = 0;
-    let skipPrefetch = 0;
-    let current: (Claim & { readonly contended: boolean }) | undefined;
-    let next: Promise<Claim & { readonly contended: boolean }> | undefined;
+    let skipAhead = 0;
+    let aheadPause: number = AHEAD_PAUSE.first;
+    let current: (Claim & { readonly ahead: boolean }) | undefined;
+    let next: Promise<Claim & { readonly ahead: boolean }> | undefined;
     while (!signal.aborted) {
       try {
         current ??= await (next ?? take(false));
         next = undefined;
         if (current.messages.length === 0) {
-          const contended = current.contended;
+          const ahead = current.ahead;
           current = undefined;
-          // Claimed while other batches were held: their streams were skipped. Let their marks
-          // finish and claim again at once; only an uncontended empty claim means "idle".
-          if (contended) {
-            // Few hot streams: every batch holds all of them and claiming ahead only costs a
-            // wasted claim. Stop claiming ahead for a while.
-            skipPrefetch = PREFETCH_PAUSE;
-            await Promise.all(marks.values());
+          // Claimed ahead while a batch was held: everything left may belong to its streams (a
+          // few hot streams). Claim again at once, after its mark, and stop claiming ahead for a
+          // while: a claim that finds every stream held walks all unpublished messages for nothing.
+          if (ahead) {
+            skipAhead = aheadPause;
+            aheadPause = Math.min(aheadPause * 2, AHEAD_PAUSE.max);
           } else await idle(pollMs, signal);
           continue;
         }
-        if (skipPrefetch > 0) {
-          skipPrefetch -= 1;
+        if (current.ahead) aheadPause = AHEAD_PAUSE.first;
+        if (skipAhead > 0) {
+          skipAhead -= 1;
         } else {
           // Claim the next batch while this one is published.
           next = take(true);

@@ -90,6 +90,17 @@ export const EXTRA_MIGRATIONS: ReadonlyArray<Migration> = [
       );
       CREATE INDEX ordo_inbox_handled_ix ON ${q}.ordo_inbox (handled_at);`,
   },
+  {
+    version: 105,
+    name: 'outbox claim order',
+    // A claim walks the unpublished messages oldest first and stops after one batch of messages
+    // of free streams, so its cost follows the batch and what other relays hold, not the backlog.
+    // The per-stream index served the old claim, which grouped the whole backlog by stream.
+    sql: ({ quoted: q }: SchemaName) => `
+      CREATE INDEX ordo_outbox_pending_order_ix
+        ON ${q}.ordo_outbox (global_position) WHERE published_at IS NULL;
+      DROP INDEX ${q}.ordo_outbox_pending_ix;`,
+  },
 ];
 
 /**

@@ -12,7 +12,7 @@ import type { Pool, PoolClient } from 'pg';
 import type { Queryable } from '../leases/lease';
 import type { InTransactionHook } from '../postgres-event-store';
 import { DEFAULT_SCHEMA, assertSchemaName, qualified } from '../support/qualified-name';
-import { assertPositiveInt, assertPositiveMs, toBigInt, withTransaction } from '../support/transaction';
+import { assertPositiveInt, assertPositiveMs, toBigInt } from '../support/transaction';
 
 /**
  * Writes outbox messages (and registers their streams for claiming) on the caller's client,
@@ -109,15 +109,17 @@ const assertOwner = (owner: unknown): void => {
 };
 
 /**
- * The kernel's {@link Outbox} on `<schema>.outbox` and `<schema>.outbox_streams`.
+ * The kernel's {@link Outbox} on `<schema>.ordo_outbox` and `<schema>.ordo_outbox_streams`.
  *
- * Per-stream order with several relays: a relay claims *streams*, not messages. In one short
- * transaction it locks `outbox_streams` rows of streams that have unpublished messages and no
- * live lease (`FOR UPDATE SKIP LOCKED`, oldest pending message first), stamps them with its
- * `owner` and `lease_until = now() + leaseMs`, and takes those streams' unpublished messages in
- * order. So every claimed batch is a prefix of its stream's unpublished messages, and no other
- * relay can take a later message of the stream while the lease lives. `FOR UPDATE` re-checks the
- * lease on the newest row version, so two relays racing for one stream cannot both win.
+ * Per-stream order with several relays: a relay claims *streams*, not messages. One statement
+ * walks the unpublished messages oldest first, skipping streams under a live lease, until it has
+ * `batchSize` of them; locks their `ordo_outbox_streams` rows (`FOR UPDATE SKIP LOCKED`); stamps
+ * them with the relay's `owner` and `lease_until = now() + leaseMs`; and answers those streams'
+ * unpublished messages in order. So every claimed batch is a prefix of its stream's unpublished
+ * messages, and no other relay takes a later message of the stream while the lease lives.
+ * `FOR UPDATE` re-checks the lease on the newest row version, so two relays racing for one stream
+ * cannot both win. The walk costs what it steps over (one batch plus what other relays hold),
+ * not the backlog; when every unpublished message belongs to a held stream it walks them all.
  *
  * A relay that stalls past its lease may publish a batch that a successor also publishes: the
  * first publication of each message still comes in stream order (every publisher publishes its
@@ -150,42 +152,49 @@ export class PostgresOutbox implements Outbox {
     assertPositiveMs('leaseMs', options.leaseMs);
     const outbox = qualified(this.#schema, 'ordo_outbox');
     const streams = qualified(this.#schema, 'ordo_outbox_streams');
-    return withTransaction(this.#pool, async (client) => {
-      const locked = await client.query<{ stream_id: string }>(
-        `WITH pending AS (
-           SELECT stream_id, min(global_position) AS first_position
-           FROM ${outbox} WHERE published_at IS NULL
-           GROUP BY stream_id
-         )
-         SELECT s.stream_id
-         FROM ${streams} s JOIN pending p ON p.stream_id = s.stream_id
-         WHERE s.lease_until IS NULL OR s.lease_until <= now()
-         ORDER BY p.first_position
+    // One statement, one round trip:
+    // 1. candidates: the oldest `batchSize` unpublished messages of streams without a live lease,
+    //    an index walk in global order that steps over held streams and stops there, so its cost
+    //    follows the batch and what is held, not the backlog;
+    // 2. locked: their streams, FOR UPDATE SKIP LOCKED. The lock re-checks the lease on the
+    //    newest row version, so two relays racing for one stream cannot both win;
+    // 3. taken: those streams' unpublished messages up to the last candidate, in global order;
+    //    everything of a stream up to a position is a prefix of its unpublished messages;
+    // 4. leased: the streams that got messages are stamped with the owner and the lease (locked
+    //    streams left without messages keep no lease; their row locks end with the statement).
+    // Streams are looked up through arrays of ids, so the plan stays primary key lookups however
+    // many streams the table has seen. The messages are read in the statement's snapshot: if
+    // another relay claims, publishes and marks a stream between that snapshot and the lock, its
+    // messages come again, as duplicates after their first publication, never out of order.
+    const rows = await this.#pool.query<OutboxRow>(
+      `WITH candidates AS (
+         SELECT o.stream_id, o.global_position
+         FROM ${outbox} o JOIN ${streams} f ON f.stream_id = o.stream_id
+         WHERE o.published_at IS NULL AND (f.lease_until IS NULL OR f.lease_until <= now())
+         ORDER BY o.global_position
          LIMIT $1
-         FOR UPDATE OF s SKIP LOCKED`,
-        [options.batchSize],
-      );
-      if (locked.rows.length === 0) return [];
-      // A fresh statement (fresh snapshot under READ COMMITTED): sees every mark committed before
-      // the stream locks were taken, so the batch starts at the stream's first unpublished message.
-      const rows = await client.query<OutboxRow>(
-        `SELECT id, stream_id, stream_version, global_position, topic, message_key, type, payload, headers
-         FROM ${outbox}
-         WHERE stream_id = ANY($1::text[]) AND published_at IS NULL
-         ORDER BY global_position
-         LIMIT $2`,
-        [locked.rows.map((r) => r.stream_id), options.batchSize],
-      );
-      const taken = [...new Set(rows.rows.map((r) => r.stream_id))];
-      // Streams locked but left out by the LIMIT are not leased; their row locks end at COMMIT.
-      await client.query(
-        `UPDATE ${streams}
-         SET owner = $1, lease_until = now() + $2::double precision * interval '1 millisecond', claimed_at = now()
-         WHERE stream_id = ANY($3::text[])`,
-        [options.owner, options.leaseMs, taken],
-      );
-      return rows.rows.map(toMessage);
-    });
+       ), locked AS (
+         SELECT s.stream_id
+         FROM ${streams} s
+         WHERE s.stream_id = ANY (ARRAY(SELECT DISTINCT stream_id FROM candidates))
+           AND (s.lease_until IS NULL OR s.lease_until <= now())
+         FOR UPDATE SKIP LOCKED
+       ), taken AS (
+         SELECT o.id, o.stream_id, o.stream_version, o.global_position, o.topic, o.message_key, o.type, o.payload,
+                o.headers
+         FROM ${outbox} o JOIN locked l ON l.stream_id = o.stream_id
+         WHERE o.published_at IS NULL AND o.global_position <= (SELECT max(global_position) FROM candidates)
+         ORDER BY o.global_position
+         LIMIT $1
+       ), leased AS (
+         UPDATE ${streams}
+         SET owner = $2, lease_until = now() + $3::double precision * interval '1 millisecond', claimed_at = now()
+         WHERE stream_id = ANY (ARRAY(SELECT DISTINCT stream_id FROM taken))
+       )
+       SELECT * FROM taken ORDER BY global_position`,
+      [options.batchSize, options.owner, options.leaseMs],
+    );
+    return rows.rows.map(toMessage);
   }
 
   /**
@@ -197,16 +206,20 @@ export class PostgresOutbox implements Outbox {
     if (ids.length === 0) return;
     const outbox = qualified(this.#schema, 'ordo_outbox');
     const streams = qualified(this.#schema, 'ordo_outbox_streams');
+    // Shaped so that the plan stays "one primary key lookup per id": the owner check is a scalar
+    // subquery (run per message, never turned into a join the planner could start from the
+    // streams side, which statistics that miss the current owners make catastrophic), and the
+    // streams are released through an array of their ids.
     await this.#pool.query(
       `WITH marked AS (
          UPDATE ${outbox} o SET published_at = now()
-         FROM ${streams} s
-         WHERE o.id = ANY($2::text[]) AND o.published_at IS NULL
-           AND s.stream_id = o.stream_id AND s.owner = $1
+         FROM unnest($2::text[]) AS m(id)
+         WHERE o.id = m.id AND o.published_at IS NULL
+           AND (SELECT s.owner FROM ${streams} s WHERE s.stream_id = o.stream_id) = $1
          RETURNING o.stream_id
        )
-       UPDATE ${streams} s SET owner = NULL, lease_until = NULL
-       WHERE s.owner = $1 AND s.stream_id IN (SELECT stream_id FROM marked)`,
+       UPDATE ${streams} SET owner = NULL, lease_until = NULL
+       WHERE stream_id = ANY (ARRAY(SELECT DISTINCT stream_id FROM marked)) AND owner = $1`,
       [owner, [...ids]],
     );
   }
