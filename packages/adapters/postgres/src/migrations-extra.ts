@@ -101,6 +101,27 @@ export const EXTRA_MIGRATIONS: ReadonlyArray<Migration> = [
         ON ${q}.ordo_outbox (global_position) WHERE published_at IS NULL;
       DROP INDEX ${q}.ordo_outbox_pending_ix;`,
   },
+  {
+    version: 106,
+    name: 'snapshots die with their stream',
+    // A soft-deleted stream starts again at revision 0, so a snapshot of its earlier life would
+    // be folded on top of the new events (and, being at a higher version, never replaced). The
+    // snapshots go in the same transaction as the delete. A statement trigger with a transition
+    // table runs once per delete, whatever the stream's length.
+    sql: ({ quoted: q }: SchemaName) => `
+      CREATE FUNCTION ${q}.ordo_drop_snapshots_of_deleted_streams() RETURNS trigger
+      LANGUAGE plpgsql AS $fn$
+      BEGIN
+        DELETE FROM ${q}.ordo_snapshots s
+         WHERE s.stream_id IN (SELECT DISTINCT d.stream_id FROM ordo_changed d WHERE d.deleted);
+        RETURN NULL;
+      END
+      $fn$;
+      CREATE TRIGGER ordo_events_deleted_drop_snapshots
+        AFTER UPDATE ON ${q}.ordo_events
+        REFERENCING NEW TABLE AS ordo_changed
+        FOR EACH STATEMENT EXECUTE FUNCTION ${q}.ordo_drop_snapshots_of_deleted_streams();`,
+  },
 ];
 
 /**

@@ -1,8 +1,18 @@
-import { InvalidInputError, type Snapshot } from '@ordo/kernel';
+import {
+  accept,
+  createCommandHandler,
+  type Decider,
+  everyNEvents,
+  InvalidInputError,
+  narrowStore,
+  type Snapshot,
+} from '@ordo/kernel';
+import * as E from 'fp-ts/Either';
 import * as fc from 'fast-check';
 import * as assert from 'uvu/assert';
 import { test } from 'uvu';
 import { type ExtrasDatabase, openExtrasDatabase } from '../test-support/extras-database';
+import { PostgresEventStore } from '../postgres-event-store';
 import { PostgresSnapshotStore } from './postgres-snapshot-store';
 
 let db: ExtrasDatabase;
@@ -53,6 +63,44 @@ test('an older snapshot is ignored; decider versions are kept apart', async () =
   await store.save(snap('order-9', 2n, 'two', 'v2'));
   assert.equal((await store.load('order-9', 'v1'))?.state, 'ten');
   assert.equal((await store.load('order-9', 'v2'))?.state, 'two');
+});
+
+// A counter whose state is the sum of what was added: a stale snapshot shows in the total.
+type Added = { readonly type: 'Added'; readonly amount: number };
+const counter: Decider<{ readonly amount: number }, Added, number> = {
+  initialState: 0,
+  decide: (c) => accept({ type: 'Added', amount: c.amount }),
+  evolve: (total, e) => total + e.amount,
+};
+
+test('a soft-deleted stream loses its snapshots in the same transaction; the handler then folds its new life alone', async () => {
+  const events = new PostgresEventStore({ pool: db.pool, schema: db.schema });
+  const handler = createCommandHandler({
+    decider: counter,
+    store: narrowStore<Added>(events),
+    streamId: () => 'counter-1',
+    snapshots: { store, deciderVersion: 'v1', policy: everyNEvents(2) },
+  });
+  let n = 0;
+  const add = async (amount: number) => {
+    const result = await handler.handle({ amount }, { commandId: `add-${++n}`, occurredAt: '2024-01-01T00:00:00Z' });
+    if (E.isLeft(result)) throw new Error(result.left.message);
+    return result.right;
+  };
+  for (let i = 0; i < 4; i++) await add(100);
+  assert.equal(await store.load('counter-1', 'v1'), snap('counter-1', 3n, 400));
+  await store.save(snap('other-stream', 7n, 1));
+
+  assert.ok(await events.deleteStream('counter-1'));
+  assert.is(await store.load('counter-1', 'v1'), undefined, 'the deleted stream has no snapshot left');
+  assert.equal(await store.load('other-stream', 'v1'), snap('other-stream', 7n, 1), 'other streams keep theirs');
+
+  // The stream starts again at revision 0 and grows past the old snapshot's version.
+  for (let i = 0; i < 5; i++) await add(1);
+  const loaded = await handler.load('counter-1');
+  assert.equal(loaded, { state: 5, version: 4n });
+  assert.equal(await store.load('counter-1', 'v1'), snap('counter-1', 3n, 4));
+  await events.close();
 });
 
 test('bad input throws InvalidInputError and writes nothing', async () => {
