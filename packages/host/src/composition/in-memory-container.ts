@@ -16,10 +16,9 @@ import {
   createTestPaymentGateway,
   type FulfilmentInput,
   FulfilmentInputCodec,
-  fulfilmentCommandRejected,
 } from '@ordo/domains';
 import { createScryptPasswordHasher } from '../identity/scrypt-password-hasher';
-import { fulfilmentSignalMessage, TOPICS } from '../simulation/world';
+import { fulfilmentRejectionInput, fulfilmentSignalMessage, TOPICS } from '../simulation/world';
 import { createCommandDispatcher } from '../workers/command-dispatcher';
 import { commerceCommandRoutes } from '../workers/domain-routes';
 import { createNotificationRunner } from '../workers/notification-runner';
@@ -135,13 +134,7 @@ export const registerInMemoryServices = (container: DependencyContainer, options
       checkpoints: resolveService(c, T.CheckpointStore),
       clock: resolveService(c, T.Clock),
       inputCodec: FulfilmentInputCodec,
-      rejectionInput: (orderId, commandId, failure, at) =>
-        fulfilmentCommandRejected(
-          orderId,
-          commandId,
-          failure._tag === 'DomainError' ? failure : { code: 'invalid_command', message: failure.message },
-          at,
-        ),
+      rejectionInput: fulfilmentRejectionInput,
       deliver: async (signal) => {
         await bus.publish([fulfilmentSignalMessage(signal)]);
       },

@@ -8,7 +8,13 @@ import {
   createManualClock,
   type SeededRandom,
 } from '@ordo/adapter-memory';
-import { type AnyEvent, type OutgoingMessage, type Projection, streamCategory } from '@ordo/kernel';
+import {
+  type AnyEvent,
+  type CommandFailure,
+  type OutgoingMessage,
+  type Projection,
+  streamCategory,
+} from '@ordo/kernel';
 import {
   type FulfilmentInput,
   FulfilmentInputCodec,
@@ -36,6 +42,20 @@ import { createSimulatedGateway, type GatewayBehaviour } from './simulated-gatew
 /** Topics the outbox publishes (one per stream category the workers read) and the saga's signals. */
 export const TOPICS = ['order', 'inventory', 'payment', 'shipment'] as const;
 export const SIGNAL_TOPIC = 'fulfilment.signals';
+
+/** Turns the rejection of a command the fulfilment saga sent into the saga's input (bad input counts as `invalid_command`). */
+export const fulfilmentRejectionInput = (
+  orderId: string,
+  commandId: string,
+  failure: Exclude<CommandFailure, { _tag: 'ConcurrencyConflict' }>,
+  at: string,
+): FulfilmentInput | undefined =>
+  fulfilmentCommandRejected(
+    orderId,
+    commandId,
+    failure._tag === 'DomainError' ? failure : { code: 'invalid_command', message: failure.message },
+    at,
+  );
 
 /** A fulfilment saga signal (a fired timeout, a rejected command) as a bus message, keyed by its order. */
 export const fulfilmentSignalMessage = (signal: SagaSignal<FulfilmentInput>): OutgoingMessage => ({
@@ -146,13 +166,7 @@ export const createWorld = async (settings: WorldSettings, random: SeededRandom)
     checkpoints,
     clock,
     inputCodec: FulfilmentInputCodec,
-    rejectionInput: (orderId, commandId, failure, at) =>
-      fulfilmentCommandRejected(
-        orderId,
-        commandId,
-        failure._tag === 'DomainError' ? failure : { code: 'invalid_command', message: failure.message },
-        at,
-      ),
+    rejectionInput: fulfilmentRejectionInput,
     deliver: publishSignal,
   });
 
