@@ -6,7 +6,13 @@ import { createKafkaConsumer, type KafkaConsumer } from './kafka-consumer';
 import { createKafkaOutboxRelay } from './outbox-relay';
 import { deleteTopics, ensureTopics } from './topic-admin';
 import { routeToMessageTopic } from './topic-routing';
-import { AccountEvents, appliedProblems, appliedTableSql, deposit } from './test-support/account-events';
+import {
+  AccountEvents,
+  appliedProblems,
+  appliedTableSql,
+  deposit,
+  readAppliedRows,
+} from './test-support/account-events';
 import { openKafkaTestEnv, waitUntil } from './test-support/kafka-test-env';
 import { openPostgresTestEnv } from './test-support/postgres-test-env';
 
@@ -106,11 +112,7 @@ E2E('each effect applied exactly once, per-stream order kept across partitions, 
   await Promise.all([a.stop(), c.stop(), ...relays.map((r) => r.stop())]);
   await store.close();
 
-  const rows = (
-    await pool.query<{ stream_id: string; n: number; event_id: string; member: string; kafka_partition: number }>(
-      `SELECT stream_id, n, event_id, member, kafka_partition FROM ${schema}.applied ORDER BY seq`,
-    )
-  ).rows;
+  const rows = await readAppliedRows(pool, schema);
   assert.equal(appliedProblems(rows, new Map(streams.map((s) => [s, PER_STREAM]))), []);
   assert.is(rows.length, STREAMS * PER_STREAM);
   assert.is(await outbox.pending(), 0);

@@ -19,7 +19,14 @@ import { createKafkaPublisher } from './kafka-publisher';
 import { createKafkaOutboxRelay } from './outbox-relay';
 import { deleteTopics, ensureTopics, withAdmin } from './topic-admin';
 import { routeToMessageTopic } from './topic-routing';
-import { AccountEvents, appliedProblems, appliedTableSql, deposit } from './test-support/account-events';
+import {
+  AccountEvents,
+  appliedProblems,
+  appliedTableSql,
+  deposit,
+  everyAccount,
+  readAppliedRows,
+} from './test-support/account-events';
 import { delay, openKafkaTestEnv, waitUntil } from './test-support/kafka-test-env';
 import { openPostgresTestEnv } from './test-support/postgres-test-env';
 
@@ -178,13 +185,8 @@ const parentTests = async (): Promise<void> => {
     assert.is(await last.exited, 0, `clean stop of the last relay: ${last.stderr()}`);
     await consumer.stop();
 
-    const rows = (
-      await pool.query<{ stream_id: string; n: number; event_id: string }>(
-        `SELECT stream_id, n, event_id FROM ${schema}.applied ORDER BY seq`,
-      )
-    ).rows;
-    const expected = new Map(Array.from({ length: STREAMS }, (_, s) => [`account-${s}`, PER_STREAM]));
-    assert.equal(appliedProblems(rows, expected), []);
+    const rows = await readAppliedRows(pool, schema);
+    assert.equal(appliedProblems(rows, everyAccount(STREAMS, PER_STREAM)), []);
     assert.is(rows.length, STREAMS * PER_STREAM);
 
     // The kills did duplicate messages in Kafka; the inbox absorbed every one of them.

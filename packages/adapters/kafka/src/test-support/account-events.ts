@@ -1,4 +1,5 @@
 import { defineMessages, type NewEvent } from '@ordo/kernel';
+import type pg from 'pg';
 import * as t from 'io-ts';
 
 /** The integration events of the Kafka integration tests. */
@@ -51,3 +52,24 @@ export const appliedProblems = (
   }
   return problems;
 };
+
+/** One row of the effect table (see {@link appliedTableSql}). */
+export interface AppliedRow {
+  readonly stream_id: string;
+  readonly n: number;
+  readonly event_id: string;
+  readonly member: string;
+  readonly kafka_partition: number;
+}
+
+/** Every applied effect, in the order the consumers applied them. */
+export const readAppliedRows = async (pool: pg.Pool, schema: string): Promise<ReadonlyArray<AppliedRow>> =>
+  (
+    await pool.query<AppliedRow>(
+      `SELECT stream_id, n, event_id, member, kafka_partition FROM ${schema}.applied ORDER BY seq`,
+    )
+  ).rows;
+
+/** What {@link appliedProblems} expects when streams `account-0` .. `account-<streams-1>` each got `perStream` events. */
+export const everyAccount = (streams: number, perStream: number): ReadonlyMap<string, number> =>
+  new Map(Array.from({ length: streams }, (_, s) => [`account-${s}`, perStream]));
