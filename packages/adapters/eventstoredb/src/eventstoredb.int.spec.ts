@@ -202,7 +202,8 @@ const ownCases: Array<[string, (client: EventStoreDBClient, prefix: string) => P
 const conformanceNames = eventStoreConformanceCases.map((c) => c.name);
 
 if (url === undefined || url.trim() === '') {
-  for (const name of [...conformanceNames, ...ownCases.map(([name]) => name)]) test.skip(name);
+  for (const name of [...conformanceNames, ...ownCases.map(([name]) => name)])
+    test.skip(`${name} (skipped: EVENTSTOREDB_URL is not set, no EventStoreDB server to run against)`);
   console.log(
     `SKIP eventstoredb: EVENTSTOREDB_URL is not set; ${conformanceNames.length + ownCases.length} EventStoreDB integration tests skipped`,
   );

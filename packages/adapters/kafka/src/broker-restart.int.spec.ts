@@ -135,7 +135,7 @@ if (kafkaEnv.restartable) {
   test(NAME, body);
 } else {
   console.log('SKIP broker restart test: KAFKA_BROKERS names an external cluster, which the test cannot restart');
-  test.skip(NAME, body);
+  test.skip(`${NAME} (skipped: KAFKA_BROKERS names an external cluster, which the test cannot restart)`, body);
 }
 
 test.after(async () => {
