@@ -71,21 +71,6 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 /** A shared empty list. */
 const NONE: ReadonlyArray<never> = Object.freeze([]);
 
-/** Whether a stream (absent, or its events) satisfies `expected`; reads no record. */
-const streamSatisfies = (expected: ExpectedVersion, stream: ReadonlyArray<RecordedEvent> | undefined): boolean => {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return stream === undefined;
-    case 'stream_exists':
-      return stream !== undefined;
-    default:
-      // Compares with the version as a bigint (shared when small): no read of the last record.
-      return stream !== undefined && toBigint(stream.length - 1) === expected;
-  }
-};
-
 const invalidRead = (path: string, expected: string, actual: unknown): never => {
   throw new InvalidInputError('invalid_read_options', `${path} must be ${expected}`, [{ path, expected, actual }]);
 };
@@ -157,9 +142,10 @@ export const createInMemoryEventStore = <E extends AnyEvent = AnyEvent>(
       }
     }
     // (b) the expected version against the current state.
-    if (!streamSatisfies(expected, stream)) {
+    if (expected !== 'any') {
+      // The version as a shared small bigint: no allocation, no read of the last record.
       const actual = stream === undefined ? 'no_stream' : toBigint(stream.length - 1);
-      throw new WrongExpectedVersionError(streamId, expected, actual);
+      if (!satisfiesExpectedVersion(expected, actual)) throw new WrongExpectedVersionError(streamId, expected, actual);
     }
     // (c) event ids are unique store-wide.
     for (let i = 0; i < n; i++) {
