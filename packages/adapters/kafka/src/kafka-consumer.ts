@@ -13,6 +13,7 @@ import {
   type RawKafkaMessage,
 } from './message-processor';
 import { assertTopicName } from './topic-names';
+import { positiveIntegerOption } from './option-checks';
 
 /** Options of {@link createKafkaConsumer}. */
 export interface KafkaConsumerOptions<A, O, Tx> {
@@ -85,13 +86,8 @@ export interface KafkaConsumer {
   stats(): KafkaConsumerStats;
 }
 
-const positiveInteger = (value: number, path: string): number => {
-  if (!Number.isInteger(value) || value <= 0)
-    throw new InvalidInputError('invalid_consumer_option', `${path} must be a positive integer, got ${String(value)}`, [
-      { path, expected: 'positive integer', actual: value },
-    ]);
-  return value;
-};
+const positiveInteger = (value: number, path: string): number =>
+  positiveIntegerOption('invalid_consumer_option', value, path);
 
 /**
  * A consumer-group member that applies each message's effect exactly once as far as the inbox

@@ -3,6 +3,7 @@ import { InvalidInputError, type Outbox, type OutboxMessage, type Publisher, rel
 import type { Kafka } from 'kafkajs';
 import { type BackoffPolicy, backoffDelay, sleep } from './backoff';
 import { createKafkaPublisher, type KafkaPublisherOptions } from './kafka-publisher';
+import { positiveIntegerOption } from './option-checks';
 
 /** Options shared by both ways of building a relay. */
 interface RelayCommonOptions {
@@ -54,13 +55,8 @@ export interface KafkaOutboxRelay {
   published(): number;
 }
 
-const positiveInteger = (value: number, path: string): number => {
-  if (!Number.isInteger(value) || value <= 0)
-    throw new InvalidInputError('invalid_relay_option', `${path} must be a positive integer, got ${String(value)}`, [
-      { path, expected: 'positive integer', actual: value },
-    ]);
-  return value;
-};
+const positiveInteger = (value: number, path: string): number =>
+  positiveIntegerOption('invalid_relay_option', value, path);
 
 /** A claimed batch and the owner id it was claimed under. */
 interface Claim {
