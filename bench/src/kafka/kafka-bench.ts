@@ -187,7 +187,9 @@ const runOutboxOnly = async (outbox: Outbox, count: number) => {
 const fillOutbox = async (outbox: PostgresOutbox, pool: pg.Pool, messages: ReadonlyArray<OutboxMessage>) => {
   await outbox.purgePublished(new Date(Date.now() + 60_000));
   for (let i = 0; i < messages.length; i += 1_000) await outbox.write(messages.slice(i, i + 1_000));
-  await pool.query(`VACUUM (ANALYZE) ${SCHEMA}.ordo_outbox, ${SCHEMA}.ordo_outbox_streams`);
+  await pool.query(
+    `VACUUM (ANALYZE) ${SCHEMA}.ordo_outbox, ${SCHEMA}.ordo_outbox_buckets, ${SCHEMA}.ordo_outbox_watermarks`,
+  );
 };
 
 /** Raw kafkajs consumer, no work: eachBatch resolves and commits each batch. */

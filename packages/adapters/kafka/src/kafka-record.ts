@@ -9,11 +9,12 @@ import type { KafkaTopicRoute } from './topic-routing';
  * integration events) with `ordo-event-id` and `ordo-event-type` set from the message itself,
  * since consumers deduplicate on that id.
  */
-export const recordHeaders = (message: OutgoingMessage): Record<string, string> => ({
-  ...message.headers,
-  [HEADER.eventId]: message.id,
-  [HEADER.eventType]: message.type,
-});
+export const recordHeaders = (message: OutgoingMessage): Readonly<Record<string, string>> => {
+  const headers = message.headers;
+  // The kernel's integration messages carry both already: send their headers as they are.
+  if (headers[HEADER.eventId] === message.id && headers[HEADER.eventType] === message.type) return headers;
+  return { ...headers, [HEADER.eventId]: message.id, [HEADER.eventType]: message.type };
+};
 
 const issue = (path: string, expected: string, actual: unknown, message: string): ValidationIssue => ({
   path,
@@ -93,7 +94,8 @@ export const toTopicMessages = (messages: ReadonlyArray<OutgoingMessage>, route:
       return;
     }
     const list = byTopic.get(topic as string) ?? [];
-    list.push({ key: message.key, value: value as string, headers: recordHeaders(message) });
+    // kafkajs only reads the headers; a shared object is never changed.
+    list.push({ key: message.key, value: value as string, headers: recordHeaders(message) as Record<string, string> });
     byTopic.set(topic as string, list);
   });
   if (issues.length > 0) {

@@ -75,19 +75,26 @@ test('runOnce publishes a claimed batch and marks it; the plain loop drains the 
   );
 });
 
-test('pipelined: the next batch is claimed during a publish, never holding a stream of the batch in flight', async () => {
+test('pipelined: the next batch is claimed ahead during a publish, the streams in flight included, in order', async () => {
+  // Few streams: every batch holds all of them, so pipelining only works if a claim ahead may
+  // continue the streams of the batch in flight (which the relay publishes first).
   const outbox = createInMemoryOutbox();
-  outbox.add(fill(40, 5));
+  outbox.add(fill(4, 50));
   const batches: string[][] = [];
   let inFlight: ReadonlyArray<OutgoingMessage> = [];
+  let publishing = 0;
   let overlapped = 0;
+  let continued = 0;
   const claim = outbox.claim.bind(outbox);
   const publisher: Publisher = {
     async publish(messages) {
+      publishing += 1;
+      assert.is(publishing, 1, 'one publish at a time');
       inFlight = messages;
       await new Promise((r) => setTimeout(r, 5));
       batches.push(messages.map((m) => m.id));
       inFlight = [];
+      publishing -= 1;
     },
   };
   const spied = {
@@ -95,8 +102,11 @@ test('pipelined: the next batch is claimed during a publish, never holding a str
     claim: async (options: Parameters<typeof claim>[0]) => {
       const claimed = await claim(options);
       const held = new Set(inFlight.map((m) => m.key));
-      if (held.size > 0) overlapped += 1;
-      for (const m of claimed) assert.not.ok(held.has(m.key), `${m.id} claimed while its stream is in flight`);
+      if (held.size > 0) {
+        overlapped += 1;
+        assert.ok(options.ahead, 'a claim during a publish claims ahead');
+        if (claimed.some((m) => held.has(m.key))) continued += 1;
+      }
       return claimed;
     },
   };
@@ -104,9 +114,15 @@ test('pipelined: the next batch is claimed during a publish, never holding a str
   relay.start();
   await waitUntil(async () => (await outbox.pending()) === 0, 'an empty outbox', 5_000);
   await relay.stop();
-  assert.ok(overlapped > 0, 'claims overlapped publishes');
+  assert.ok(overlapped > 5, `claims overlapped publishes (${overlapped})`);
+  assert.ok(continued > 5, `claims ahead continued the streams in flight (${continued})`);
   const log = batches.flat().map((id) => ({ id }) as OutgoingMessage);
-  for (const versions of firstPublications(log).values()) assert.equal(versions, [0, 1, 2, 3, 4]);
+  assert.is(log.length, 200, 'one relay, no failures: no duplicates');
+  for (const versions of firstPublications(log).values())
+    assert.equal(
+      versions,
+      Array.from({ length: 50 }, (_, i) => i),
+    );
   assert.is(relay.published(), 200);
   assert.equal(
     outbox.entries().filter((e) => !e.published),
@@ -114,9 +130,44 @@ test('pipelined: the next batch is claimed during a publish, never holding a str
   );
 });
 
-test('pipelined on a few hot streams: after a held batch, the next claim waits for its mark, never for the poll', async () => {
-  // Every batch holds both streams, so a claim made before the previous mark settles finds
-  // nothing. That must not count as "idle": with a one-minute poll the outbox would stall.
+test('pipelined: a failed mark is republished after the batches claimed ahead, never lost', async () => {
+  const outbox = createInMemoryOutbox();
+  outbox.add(fill(3, 20));
+  let marks = 0;
+  const flaky = {
+    ...outbox,
+    claim: outbox.claim.bind(outbox),
+    markPublished: async (owner: string, ids: ReadonlyArray<string>) => {
+      marks += 1;
+      if (marks === 2) throw new Error('database unreachable for a moment');
+      await outbox.markPublished(owner, ids);
+    },
+  };
+  const { publisher, log } = recordingPublisher({ delayMs: () => 1 });
+  const errors: unknown[] = [];
+  const relay = createKafkaOutboxRelay({
+    outbox: flaky,
+    publisher,
+    owner: 'm',
+    batchSize: 5,
+    pollMs: 5,
+    onError: (error) => errors.push(error),
+  });
+  relay.start();
+  await waitUntil(async () => (await outbox.pending()) === 0, 'an empty outbox', 5_000);
+  await relay.stop();
+  assert.is(errors.length, 1);
+  assert.ok(log.length > 60, 'the unmarked batch was published again');
+  for (const versions of firstPublications(log).values())
+    assert.equal(
+      versions,
+      Array.from({ length: 20 }, (_, i) => i),
+    );
+});
+
+test('pipelined on a few hot streams with slow marks: the relay never waits for the poll', async () => {
+  // An empty claim ahead, or a claim waiting for a mark, must not count as "idle": with a
+  // one-minute poll the outbox would stall.
   const outbox = createInMemoryOutbox();
   outbox.add(fill(2, 30));
   const slowMarks = {

@@ -41,7 +41,7 @@ export type KafkaOutboxRelayOptions = RelayCommonOptions &
 
 /** A running (or runnable) outbox relay. */
 export interface KafkaOutboxRelay {
-  /** The owner id this relay claims with (pipelined: the prefix of its three owner ids). */
+  /** The owner id this relay claims with. */
   readonly owner: string;
   /** Starts the background loop (idempotent). */
   start(): void;
@@ -58,20 +58,6 @@ export interface KafkaOutboxRelay {
 const positiveInteger = (value: number, path: string): number =>
   positiveIntegerOption('invalid_relay_option', value, path);
 
-/** A claimed batch and the owner id it was claimed under. */
-interface Claim {
-  readonly owner: string;
-  readonly messages: ReadonlyArray<OutboxMessage>;
-}
-
-/** Owner ids a pipelined relay rotates through (see {@link createKafkaOutboxRelay}). */
-const PIPELINE_SLOTS = 3;
-/**
- * Batches published without claiming ahead after a claim ahead came back empty: the first pause,
- * doubled after every further empty claim ahead up to the last value, reset by a fruitful one.
- */
-const AHEAD_PAUSE = { first: 8, max: 128 } as const;
-
 /**
  * Moves outbox messages to Kafka, at least once and in per-stream order, with the semantics of
  * the kernel's `relayOnce`: claim a batch under a lease, publish it with one `sendBatch` and wait
@@ -83,17 +69,14 @@ const AHEAD_PAUSE = { first: 8, max: 128 } as const;
  * relay while an earlier one is claimed by another relay, and Kafka keeps one key's messages in
  * order within its partition.
  *
- * Pipelining (default on): while batch k is being published, the relay already claims batch k+1,
- * and marks batch k while batch k+1 is published, so the outbox's round trips overlap Kafka's.
- * Publishing itself stays one batch at a time, in claim order. Each batch is claimed under the
- * next of three owner ids (`<owner>#0..2`), so the port's rule "no later message of a stream
- * another owner holds" keeps batch k+1 free of the streams still held in batch k, for any
- * conforming outbox; a slot is claimed again only after its previous batch's mark finished.
- * When a claim ahead comes back empty (a few hot streams, all held by the batch in flight), the
- * relay stops claiming ahead for the next 8 batches (16, 32... up to 128 while claims ahead keep
- * coming back empty); those claims wait for the previous mark, so that they find the streams it
- * frees.
- * `pipeline: false` runs plain `relayOnce` passes under `owner`.
+ * Pipelining (default on): while batch k is being published, the relay already claims batch k+1
+ * with `ahead: true` (the outbox keeps batch k with this relay and hands out what follows it,
+ * later messages of the same streams included), and marks batch k while batch k+1 is published,
+ * so the outbox's round trips overlap Kafka's. Publishing itself stays one batch at a time, in
+ * claim order, which is what keeps each stream in order. After a failure, an empty claim ahead
+ * or a failed mark, the relay waits for its marks in flight and claims without `ahead`, which
+ * hands its unmarked claims out again (republished: duplicates, never gaps).
+ * `pipeline: false` runs plain `relayOnce` passes.
  */
 export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaOutboxRelay => {
   const owner = options.owner ?? `kafka-relay-${randomUUID()}`;
@@ -147,86 +130,83 @@ export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaO
   };
 
   const pipelinedLoop = async (signal: AbortSignal): Promise<void> => {
-    const slots = Array.from({ length: PIPELINE_SLOTS }, (_, i) => `${owner}#${i}`);
-    /** The mark in flight per slot; a slot claims again only once it settled. */
-    const marks = new Map<string, Promise<void>>();
-    let slot = 0;
-    /**
-     * Claims under the next slot. `ahead`: while another batch is held (its streams are skipped,
-     * so an empty answer proves nothing); otherwise only once every mark settled, so that an
-     * empty answer means this relay holds nothing the claim could have skipped.
-     */
-    const take = async (ahead: boolean): Promise<Claim & { readonly ahead: boolean }> => {
-      const slotOwner = slots[slot++ % slots.length]!;
-      await (ahead ? marks.get(slotOwner) : Promise.all(marks.values()));
-      const messages = await outbox.claim({ owner: slotOwner, batchSize, leaseMs });
-      return { owner: slotOwner, messages, ahead };
+    /** Marks in flight; a claim without `ahead` waits for them (it would hand their batches out again). */
+    const marks = new Set<Promise<void>>();
+    /** Claims ahead are allowed only while every earlier batch is published or being published. */
+    let inOrder = false;
+    const take = async (ahead: boolean): Promise<ReadonlyArray<OutboxMessage>> => {
+      if (!ahead) await Promise.all(marks);
+      return outbox.claim({ owner, batchSize, leaseMs, ahead });
     };
-    const giveBack = async (claims: ReadonlyArray<Claim | undefined>) => {
-      await Promise.all(
-        claims.map((c) =>
-          c === undefined || c.messages.length === 0
-            ? undefined
-            : outbox
-                .release(
-                  c.owner,
-                  c.messages.map((m) => m.id),
-                )
-                .catch(() => undefined),
-        ),
-      );
+    const giveBack = async (claims: ReadonlyArray<ReadonlyArray<OutboxMessage> | undefined>) => {
+      await Promise.all(marks);
+      const ids = claims.flatMap((c) => (c === undefined ? [] : c.map((m) => m.id)));
+      if (ids.length > 0) await outbox.release(owner, ids).catch(() => undefined);
+    };
+    /** Published and not yet marked: marked once the claim ahead issued after it is answered. */
+    let unmarked: ReadonlyArray<OutboxMessage> | undefined;
+    const flushMark = (after?: Promise<unknown>) => {
+      const batch = unmarked;
+      unmarked = undefined;
+      if (batch === undefined) return;
+      const run = () =>
+        outbox.markPublished(
+          owner,
+          batch.map((m) => m.id),
+        );
+      const done: Promise<void> = (after === undefined ? run() : after.then(run, run))
+        .then(
+          () => {
+            published += batch.length;
+          },
+          // Unmarked messages are republished (by the next claim without `ahead`, or once their
+          // lease ends): duplicates, not losses.
+          (error: unknown) => {
+            inOrder = false;
+            options.onError?.(error, 0);
+          },
+        )
+        .finally(() => marks.delete(done));
+      marks.add(done);
     };
     let failures = 0;
-    let skipAhead = 0;
-    let aheadPause: number = AHEAD_PAUSE.first;
-    let current: (Claim & { readonly ahead: boolean }) | undefined;
-    let next: Promise<Claim & { readonly ahead: boolean }> | undefined;
+    let current: ReadonlyArray<OutboxMessage> | undefined;
+    let next: Promise<ReadonlyArray<OutboxMessage>> | undefined;
     while (!signal.aborted) {
       try {
-        current ??= await (next ?? take(false));
-        next = undefined;
-        if (current.messages.length === 0) {
-          const ahead = current.ahead;
-          current = undefined;
-          // Claimed ahead while a batch was held: everything left may belong to its streams (a
-          // few hot streams). Claim again at once, after its mark, and stop claiming ahead for a
-          // while: a claim that finds every stream held walks all unpublished messages for nothing.
-          if (ahead) {
-            skipAhead = aheadPause;
-            aheadPause = Math.min(aheadPause * 2, AHEAD_PAUSE.max);
-          } else await idle(pollMs, signal);
-          continue;
+        if (current === undefined) {
+          const ahead = next !== undefined;
+          // A plain claim waits for every mark: the pending one must be among them.
+          if (!ahead) flushMark();
+          current = await (next ?? take(false));
+          next = undefined;
+          if (current.length === 0) {
+            current = undefined;
+            inOrder = false;
+            // An empty claim ahead only says that nothing follows the batch just published;
+            // claim again at once (without `ahead`, after its mark). An empty plain claim: idle.
+            if (!ahead) await idle(pollMs, signal);
+            continue;
+          }
+          inOrder = true;
         }
-        if (current.ahead) aheadPause = AHEAD_PAUSE.first;
-        if (skipAhead > 0) {
-          skipAhead -= 1;
-        } else {
-          // Claim the next batch while this one is published.
+        // Claim the next batch while this one is published.
+        if (inOrder) {
           next = take(true);
           next.catch(() => undefined);
         }
-        await publisher.publish(current.messages);
-        const done = current;
-        current = undefined;
+        // Mark the previous batch after that claim is answered: both lock the same buckets, and
+        // the claim is what the next publish waits for.
+        flushMark(next);
+        await publisher.publish(current);
         failures = 0;
-        marks.set(
-          done.owner,
-          outbox
-            .markPublished(
-              done.owner,
-              done.messages.map((m) => m.id),
-            )
-            .then(
-              () => {
-                published += done.messages.length;
-              },
-              // Unmarked messages are republished once their lease ends: duplicates, not losses.
-              (error: unknown) => options.onError?.(error, 0),
-            ),
-        );
+        unmarked = current;
+        current = undefined;
       } catch (error) {
+        flushMark();
         const pending = next;
         next = undefined;
+        inOrder = false;
         await giveBack([current, await pending?.catch(() => undefined)]);
         current = undefined;
         failures += 1;
@@ -234,9 +214,12 @@ export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaO
         await idle(backoffDelay(failures, errorBackoff), signal);
       }
     }
-    // Stopping: give back what was claimed but not published, and let the marks finish.
-    await giveBack([current, await next?.catch(() => undefined)]);
-    await Promise.all(marks.values());
+    // Stopping: mark what was published, give back what was claimed but not published, and let
+    // the marks finish.
+    flushMark();
+    const pending = next;
+    next = undefined;
+    await giveBack([current, await pending?.catch(() => undefined)]);
   };
 
   return {

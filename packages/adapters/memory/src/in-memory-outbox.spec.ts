@@ -91,6 +91,30 @@ test('release gives messages back; a relay re-claims its own claims after a rest
   );
 });
 
+test('ahead: the owner keeps its unmarked claims and gets what follows, later messages of its streams included', async () => {
+  const clock = createManualClock();
+  const outbox = createInMemoryOutbox({ clock });
+  outbox.add([message('a', 0), message('a', 1), message('b', 0), message('a', 2)]);
+  const first = await outbox.claim({ owner: 'r1', batchSize: 2, leaseMs: 1000 });
+  assert.equal(
+    first.map((m) => m.id),
+    ['a@0', 'a@1'],
+  );
+  const ahead = await outbox.claim({ owner: 'r1', batchSize: 10, leaseMs: 1000, ahead: true });
+  assert.equal(
+    ahead.map((m) => m.id),
+    ['b@0', 'a@2'],
+    'continues after the claims in flight',
+  );
+  assert.equal(await outbox.claim({ owner: 'r2', batchSize: 10, leaseMs: 1000 }), [], 'the others get nothing');
+  assert.equal(await outbox.claim({ owner: 'r1', batchSize: 10, leaseMs: 1000, ahead: true }), [], 'nothing follows');
+  assert.equal(
+    (await outbox.claim({ owner: 'r1', batchSize: 10, leaseMs: 1000 })).map((m) => m.id),
+    ['a@0', 'a@1', 'b@0', 'a@2'],
+    'without ahead, the unmarked claims come back',
+  );
+});
+
 test('add is all or nothing; bad claim requests are rejected', async () => {
   const outbox = createInMemoryOutbox();
   const m = message('a', 0);

@@ -46,7 +46,8 @@ const invalid = (path: string, expected: string, actual: unknown): never => {
  * stream whose unpublished messages include one claimed by another relay under a live lease is
  * skipped entirely, so no relay ever publishes a stream's message ahead of an earlier one held
  * elsewhere. A relay that claims again gets its own unexpired claims back first (after a crash
- * and restart under the same owner name), so an owner name must belong to one relay at a time.
+ * and restart under the same owner name), so an owner name must belong to one relay at a time;
+ * with `ahead: true` it keeps them and gets what follows (a pipelining relay).
  */
 export const createInMemoryOutbox = (options: InMemoryOutboxOptions = {}): InMemoryOutbox => {
   const clock = options.clock ?? systemClock;
@@ -84,7 +85,7 @@ export const createInMemoryOutbox = (options: InMemoryOutboxOptions = {}): InMem
       }
     },
 
-    claim: async ({ owner, batchSize, leaseMs }) => {
+    claim: async ({ owner, batchSize, leaseMs, ahead = false }) => {
       if (typeof owner !== 'string' || owner.length === 0) invalid('owner', 'a non-empty string', owner);
       if (!Number.isInteger(batchSize) || batchSize <= 0) invalid('batchSize', 'a positive integer', batchSize);
       if (!Number.isFinite(leaseMs) || leaseMs <= 0) invalid('leaseMs', 'a positive number', leaseMs);
@@ -99,6 +100,8 @@ export const createInMemoryOutbox = (options: InMemoryOutboxOptions = {}): InMem
       for (const row of rows) {
         if (claimed.length >= batchSize) break;
         if (row.published || heldElsewhere.has(row.message.streamId)) continue;
+        // Claiming ahead: the owner is publishing its unmarked claims; hand out what follows them.
+        if (ahead && row.owner === owner && row.leaseUntil > now) continue;
         row.owner = owner;
         row.leaseUntil = now + leaseMs;
         claimed.push(row.message);

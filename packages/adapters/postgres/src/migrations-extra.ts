@@ -122,6 +122,64 @@ export const EXTRA_MIGRATIONS: ReadonlyArray<Migration> = [
         REFERENCING NEW TABLE AS ordo_changed
         FOR EACH STATEMENT EXECUTE FUNCTION ${q}.ordo_drop_snapshots_of_deleted_streams();`,
   },
+  {
+    version: 107,
+    name: 'outbox buckets and watermarks',
+    // Relays claim buckets of streams (64, by a hash of the stream id) instead of single streams,
+    // and marking publishes a bucket up to a position (its watermark) instead of stamping every
+    // message: a batch of 500 messages now writes a few dozen bucket rows, not 1,000 rows and
+    // their index entries. Watermarks need positions that commit in order, so messages get an
+    // outbox sequence (`seq`) drawn under the store's write lock, held to COMMIT, like the events'
+    // global positions. Existing rows: published ones first, then the pending ones in global
+    // order, so every bucket's watermark covers exactly its published messages. Payload and
+    // headers become json (text, checked on the way in): nothing queries inside them, and a
+    // claim then sends them back as stored instead of printing jsonb anew for every message.
+    sql: ({ quoted: q }: SchemaName) => `
+      CREATE FUNCTION ${q}.ordo_outbox_bucket(stream_id text) RETURNS smallint
+        LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+        AS $fn$ SELECT (('x' || substr(md5(stream_id), 1, 8))::bit(32)::int & 63)::smallint $fn$;
+      CREATE SEQUENCE ${q}.ordo_outbox_seq;
+      ALTER TABLE ${q}.ordo_outbox ADD COLUMN seq bigint, ADD COLUMN bucket smallint;
+      UPDATE ${q}.ordo_outbox o
+         SET seq = n.seq, bucket = ${q}.ordo_outbox_bucket(o.stream_id)
+        FROM (SELECT id, row_number() OVER (ORDER BY published_at IS NULL, global_position, id) AS seq
+                FROM ${q}.ordo_outbox) n
+       WHERE n.id = o.id;
+      SELECT setval('${q}.ordo_outbox_seq', coalesce(max(seq), 1), max(seq) IS NOT NULL) FROM ${q}.ordo_outbox;
+      ALTER SEQUENCE ${q}.ordo_outbox_seq OWNED BY ${q}.ordo_outbox.seq;
+      ALTER TABLE ${q}.ordo_outbox
+        ALTER COLUMN seq SET DEFAULT nextval('${q}.ordo_outbox_seq'),
+        ALTER COLUMN seq SET NOT NULL,
+        ALTER COLUMN bucket SET NOT NULL;
+      CREATE UNIQUE INDEX ordo_outbox_seq_ix ON ${q}.ordo_outbox (seq) INCLUDE (bucket);
+      CREATE INDEX ordo_outbox_bucket_seq_ix ON ${q}.ordo_outbox (bucket, seq);
+      -- A bucket's claim: owner holds it until lease_until; its messages up to claimed_through
+      -- are handed to the owner.
+      CREATE TABLE ${q}.ordo_outbox_buckets (
+        bucket          smallint PRIMARY KEY CHECK (bucket BETWEEN 0 AND 63),
+        owner           text,
+        lease_until     timestamptz,
+        claimed_through bigint NOT NULL
+      );
+      -- A bucket's watermark: its messages up to published_through are published. A row of its
+      -- own, so that marking never waits for a claim that holds the bucket's claim row.
+      CREATE TABLE ${q}.ordo_outbox_watermarks (
+        bucket            smallint PRIMARY KEY CHECK (bucket BETWEEN 0 AND 63),
+        published_through bigint NOT NULL,
+        published_at      timestamptz
+      );
+      INSERT INTO ${q}.ordo_outbox_watermarks (bucket, published_through)
+      SELECT b, coalesce((SELECT max(seq) FROM ${q}.ordo_outbox WHERE bucket = b AND published_at IS NOT NULL), 0)
+        FROM generate_series(0, 63) AS b;
+      INSERT INTO ${q}.ordo_outbox_buckets (bucket, claimed_through)
+      SELECT bucket, published_through FROM ${q}.ordo_outbox_watermarks;
+      DROP TABLE ${q}.ordo_outbox_streams;
+      DROP INDEX ${q}.ordo_outbox_pending_order_ix;
+      DROP INDEX ${q}.ordo_outbox_published_ix;
+      ALTER TABLE ${q}.ordo_outbox DROP COLUMN published_at,
+        ALTER COLUMN payload TYPE json USING payload::json,
+        ALTER COLUMN headers TYPE json USING headers::json;`,
+  },
 ];
 
 /**

@@ -1,4 +1,5 @@
 import { InvalidInputError, type OutgoingMessage, type Publisher, relayOnce } from '@ordo/kernel';
+import { createHash } from 'node:crypto';
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
 import { type ExtrasDatabase, openExtrasDatabase, sleep } from '../test-support/extras-database';
@@ -63,33 +64,90 @@ test('the hook writes routed events in the caller transaction: rollback leaves n
   assert.is(claimed.globalPosition, 1n);
 });
 
-test('a claim takes whole streams: another relay gets none of a held stream, even its later messages', async () => {
+/** The bucket the database puts a stream in. */
+const bucketOf = async (outbox: PostgresOutbox, streamId: string): Promise<number> => {
+  const r = await db.pool.query<{ b: number }>(`SELECT "${outbox.schema}".ordo_outbox_bucket($1) AS b`, [streamId]);
+  return Number(r.rows[0]?.b);
+};
+
+/** A stream id `<prefix><n>` whose bucket is (or, with `same: false`, is not) `bucket`. */
+const streamIn = async (outbox: PostgresOutbox, prefix: string, bucket: number, same = true): Promise<string> => {
+  for (let n = 0; ; n++) {
+    if (((await bucketOf(outbox, `${prefix}${n}`)) === bucket) === same) return `${prefix}${n}`;
+  }
+};
+
+test('the bucket of a stream is the documented hash: first 32 bits of md5(stream id), low 6 bits', async () => {
   const outbox = await freshOutbox();
+  for (const id of ['order-1', 'a', 'x', 'customer-42', 'é-ü']) {
+    const first = createHash('md5').update(id, 'utf8').digest().readInt32BE(0);
+    assert.is(await bucketOf(outbox, id), first & 63, id);
+  }
+});
+
+test('a claim takes whole buckets: another relay gets none of a held bucket, even its later messages', async () => {
+  const outbox = await freshOutbox();
+  const a = 'a';
+  const sibling = await streamIn(outbox, 'sib', await bucketOf(outbox, a)); // same bucket as a
+  const b = await streamIn(outbox, 'b', await bucketOf(outbox, a), false); // another bucket
   await outbox.write([
-    message('a', 0, 1),
-    message('a', 1, 2),
-    message('a', 2, 3),
-    message('b', 0, 4),
-    message('b', 1, 5),
+    message(a, 0, 1),
+    message(a, 1, 2),
+    message(a, 2, 3),
+    message(b, 0, 4),
+    message(b, 1, 5),
+    message(sibling, 0, 6),
   ]);
   const first = await outbox.claim({ owner: 'A', batchSize: 2, leaseMs: 10_000 });
-  assert.equal(ids(first), ['a:0', 'a:1'], 'oldest first, a prefix of stream a');
+  assert.equal(ids(first), [`${a}:0`, `${a}:1`], 'oldest first, a prefix of stream a');
   const second = await outbox.claim({ owner: 'B', batchSize: 10, leaseMs: 10_000 });
-  assert.equal(ids(second), ['b:0', 'b:1'], 'a:2 stays with stream a, which A holds');
+  assert.equal(ids(second), [`${b}:0`, `${b}:1`], 'a:2 and the sibling stay in the bucket A holds');
   assert.equal(await outbox.claim({ owner: 'C', batchSize: 10, leaseMs: 10_000 }), []);
 
-  await outbox.markPublished('C', ['a:0']); // C does not hold stream a: ignored
-  assert.is(await outbox.pending(), 5);
+  await outbox.markPublished('C', [`${a}:0`]); // C does not hold the bucket: ignored
+  assert.is(await outbox.pending(), 6);
   await outbox.markPublished('A', ids(first));
-  assert.is(await outbox.pending(), 3);
+  assert.is(await outbox.pending(), 4);
   const third = await outbox.claim({ owner: 'C', batchSize: 10, leaseMs: 10_000 });
-  assert.equal(ids(third), ['a:2'], 'marking released stream a; the rest of it follows');
+  assert.equal(ids(third), [`${a}:2`, `${sibling}:0`], 'marking freed the bucket; the rest of it follows');
 
   await outbox.release('B', ids(second));
   const fourth = await outbox.claim({ owner: 'D', batchSize: 10, leaseMs: 10_000 });
-  assert.equal(ids(fourth), ['b:0', 'b:1'], 'released messages are claimable at once, in order');
+  assert.equal(ids(fourth), [`${b}:0`, `${b}:1`], 'released messages are claimable at once, in order');
   await outbox.markPublished('B', ids(second)); // B released them: its late mark changes nothing
-  assert.is(await outbox.pending(), 3);
+  assert.is(await outbox.pending(), 4);
+});
+
+test('ahead: an owner continues after its unmarked claims; without it, they are handed out again', async () => {
+  const outbox = await freshOutbox();
+  await outbox.write([message('h', 0, 1), message('h', 1, 2), message('h', 2, 3), message('h', 3, 4)]);
+  const k1 = await outbox.claim({ owner: 'A', batchSize: 2, leaseMs: 10_000 });
+  assert.equal(ids(k1), ['h:0', 'h:1']);
+  const k2 = await outbox.claim({ owner: 'A', batchSize: 1, leaseMs: 10_000, ahead: true });
+  assert.equal(ids(k2), ['h:2'], 'claiming ahead continues the stream A is publishing');
+  assert.equal(await outbox.claim({ owner: 'B', batchSize: 10, leaseMs: 10_000 }), [], 'B gets none of it');
+  const again = await outbox.claim({ owner: 'A', batchSize: 10, leaseMs: 10_000 });
+  assert.equal(ids(again), ['h:0', 'h:1', 'h:2', 'h:3'], 'a plain claim hands the unmarked claims out again');
+  // Marks may settle out of order: marking the later batch first publishes the bucket up to it.
+  await outbox.markPublished('A', ['h:2']);
+  assert.is(await outbox.pending(), 1);
+  await outbox.markPublished('A', ids(k1));
+  assert.is(await outbox.pending(), 1, 'an older mark never moves the watermark back');
+  await outbox.markPublished('A', ['h:3']);
+  assert.is(await outbox.pending(), 0);
+  assert.equal(await outbox.claim({ owner: 'B', batchSize: 10, leaseMs: 10_000 }), []);
+});
+
+test('a mark beyond what the owner claimed marks nothing', async () => {
+  const outbox = await freshOutbox();
+  await outbox.write([message('m', 0, 1), message('m', 1, 2)]);
+  assert.equal(ids(await outbox.claim({ owner: 'A', batchSize: 1, leaseMs: 10_000 })), ['m:0']);
+  await outbox.markPublished('A', ['m:1']);
+  assert.is(await outbox.pending(), 2, 'm:1 was never handed to A');
+  // Another instance (a relay's successor process) knows nothing of A's claim: it looks ids up.
+  const other = new PostgresOutbox({ pool: db.pool, schema: outbox.schema });
+  await other.markPublished('A', ['m:0', 'no-such-id']);
+  assert.is(await outbox.pending(), 1);
 });
 
 test('an expired lease passes the stream to another relay, which starts again at its first unpublished message', async () => {
@@ -105,14 +163,17 @@ test('an expired lease passes the stream to another relay, which starts again at
   assert.is(await outbox.pending(), 0);
 });
 
-test('writing the outbox never waits for a relay that holds the same stream locked', async () => {
+test('writing the outbox never waits for a relay that holds the bucket locked', async () => {
   const outbox = await freshOutbox();
   await outbox.write([message('w', 0, 1)]);
   const relay = await db.pool.connect();
   const writer = await db.pool.connect();
   try {
     await relay.query('BEGIN');
-    await relay.query(`SELECT 1 FROM "${outbox.schema}".ordo_outbox_streams WHERE stream_id = 'w' FOR UPDATE`);
+    await relay.query(
+      `SELECT 1 FROM "${outbox.schema}".ordo_outbox_buckets
+       WHERE bucket = "${outbox.schema}".ordo_outbox_bucket('w') FOR UPDATE`,
+    );
     await writer.query('BEGIN');
     // The append transaction holds the store's write lock: waiting here would stall every append.
     await writer.query(`SET LOCAL lock_timeout = '300ms'`);
@@ -231,6 +292,122 @@ test('relayOnce releases the claim when publishing fails, so the batch is retrie
   assert.is(await relayOnce(outbox, ok, { owner: 'B', batchSize: 10, leaseMs: 60_000 }), 2);
   assert.equal(sent, ['p:0', 'p:1']);
   assert.is(await outbox.pending(), 0);
+});
+
+/**
+ * Watermarks are only sound if outbox positions commit in the order they are drawn. Invariant:
+ * with writers whose transactions stay open for random times while a relay claims and marks
+ * all along, every message is published (a message that committed late was never skipped by a
+ * watermark that had already moved past its position).
+ */
+test('writers that commit late are never skipped: positions commit in order', async () => {
+  const outbox = await freshOutbox();
+  const writers = 12;
+  const perWriter = 15;
+  const published = new Set<string>();
+  let writing = true;
+  const relay = (async () => {
+    while (writing || (await outbox.pending()) > 0) {
+      const batch = await outbox.claim({ owner: 'R', batchSize: 7, leaseMs: 60_000 });
+      for (const m of batch) published.add(m.id);
+      await outbox.markPublished('R', ids(batch));
+      if (batch.length === 0) await sleep(2);
+    }
+  })();
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      for (let i = 0; i < perWriter; i++) {
+        const client = await db.pool.connect();
+        try {
+          await client.query('BEGIN');
+          await outbox.write([message(`w${w}-${i}`, 0, w * 1000 + i)], client);
+          await sleep(Math.floor(Math.random() * 6)); // hold the transaction open a while
+          await client.query('COMMIT');
+        } finally {
+          client.release();
+        }
+      }
+    }),
+  );
+  writing = false;
+  await relay;
+  assert.is(published.size, writers * perWriter, 'every message was claimed and published');
+  assert.is(await outbox.pending(), 0);
+});
+
+test('a write waits for an open transaction that wrote the outbox before it', async () => {
+  const outbox = await freshOutbox();
+  const first = await db.pool.connect();
+  let secondDone = false;
+  try {
+    await first.query('BEGIN');
+    await outbox.write([message('early', 0, 1)], first);
+    const second = outbox.write([message('late', 0, 2)]).then(() => {
+      secondDone = true;
+    });
+    await sleep(200);
+    assert.not.ok(secondDone, 'the second write waits for the first to commit');
+    assert.equal(await outbox.claim({ owner: 'R', batchSize: 10, leaseMs: 10_000 }), []);
+    await first.query('COMMIT');
+    await second;
+  } finally {
+    first.release();
+  }
+  assert.equal(ids(await outbox.claim({ owner: 'R', batchSize: 10, leaseMs: 10_000 })), ['early:0', 'late:0']);
+});
+
+test('purgePublished deletes published messages written before the cut, never pending ones', async () => {
+  const outbox = await freshOutbox();
+  await outbox.write([message('p', 0, 1), message('p', 1, 2), message('q', 0, 3)]);
+  assert.is((await outbox.claim({ owner: 'A', batchSize: 10, leaseMs: 10_000 })).length, 3);
+  await outbox.markPublished('A', ['p:0', 'p:1']); // q:0, written last, stays pending
+  assert.is(await outbox.pending(), 1);
+  assert.is(await outbox.purgePublished(new Date(Date.now() - 60_000)), 0, 'nothing is that old');
+  assert.is(await outbox.purgePublished(new Date(Date.now() + 60_000)), 2);
+  assert.is(await outbox.pending(), 1, 'pending messages stay');
+  const rows = await db.pool.query(`SELECT id FROM "${outbox.schema}".ordo_outbox`);
+  assert.equal(
+    rows.rows.map((r: { id: string }) => r.id),
+    ['q:0'],
+  );
+  try {
+    await outbox.purgePublished(new Date(Number.NaN));
+    assert.unreachable('accepted an invalid date');
+  } catch (e) {
+    assert.instance(e, InvalidInputError);
+  }
+});
+
+test('migration 107 keeps what an older outbox published and what it had pending', async () => {
+  const schema = `outbox_t${++schemaCounter}`;
+  const { EXTRA_MIGRATIONS, migrateExtras } = await import('../migrations-extra');
+  const { migrate } = await import('../migrate');
+  await migrate(db.pool, { schema, extra: EXTRA_MIGRATIONS.filter((m) => m.version <= 106) });
+  const rows = interleavedMessages(5, 4, 'old');
+  // The old layout: a published_at column per message; every other message of each stream published.
+  await db.pool.query(
+    `INSERT INTO "${schema}".ordo_outbox
+       (id, stream_id, stream_version, global_position, topic, message_key, type, payload, headers, published_at)
+     SELECT id, stream_id, v, p, 'test', stream_id, 'Happened', '{}', '{}', CASE WHEN v < 2 THEN now() END
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS m(id, stream_id, v, p)`,
+    [
+      rows.map((m) => m.id),
+      rows.map((m) => m.streamId),
+      rows.map((m) => m.streamVersion.toString()),
+      rows.map((m) => m.globalPosition.toString()),
+    ],
+  );
+  await migrateExtras(db.pool, { schema });
+  const outbox = new PostgresOutbox({ pool: db.pool, schema });
+  assert.is(await outbox.pending(), 10, 'versions 2 and 3 of the five streams are pending');
+  const claimed = await outbox.claim({ owner: 'A', batchSize: 100, leaseMs: 10_000 });
+  assert.equal(
+    ids(claimed),
+    rows.filter((m) => m.streamVersion >= 2n).map((m) => m.id),
+    'only the pending ones, in global order',
+  );
+  await outbox.write([message('new', 0, 100)]);
+  assert.equal(ids(await outbox.claim({ owner: 'B', batchSize: 100, leaseMs: 10_000 })).includes('new:0'), true);
 });
 
 test.run();

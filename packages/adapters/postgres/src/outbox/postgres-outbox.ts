@@ -11,14 +11,18 @@ import {
 import type { Pool, PoolClient } from 'pg';
 import type { Queryable } from '../leases/lease';
 import type { InTransactionHook } from '../postgres-event-store';
+import { LOCK_CLASS } from '../locks';
 import { DEFAULT_SCHEMA, assertSchemaName, qualified } from '../support/qualified-name';
-import { assertPositiveInt, assertPositiveMs, toBigInt } from '../support/transaction';
+import { assertPositiveInt, assertPositiveMs } from '../support/transaction';
 
 /**
- * Writes outbox messages (and registers their streams for claiming) on the caller's client,
- * normally inside the append transaction. Messages already present (same id) are left alone, so
- * a retried append that re-runs its hooks writes nothing twice. One statement per table,
- * parameterised through arrays.
+ * Writes outbox messages on the caller's client, normally inside the append transaction. Messages
+ * already present (same id) are left alone, so a retried append that re-runs its hooks writes
+ * nothing twice. One statement, parameterised through arrays.
+ *
+ * The statement first takes the store's write lock (held to COMMIT; an append transaction holds
+ * it already), so outbox sequence numbers commit in the order they are drawn: a relay that has
+ * published a bucket up to a position can never see an earlier message of it commit later.
  */
 export const writeOutboxMessages = async (
   db: Queryable,
@@ -27,10 +31,14 @@ export const writeOutboxMessages = async (
 ): Promise<void> => {
   if (messages.length === 0) return;
   await db.query(
-    `INSERT INTO ${qualified(schema, 'ordo_outbox')}
-       (id, stream_id, stream_version, global_position, topic, message_key, type, payload, headers)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[],
-                          $8::jsonb[], $9::jsonb[])
+    `WITH write_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($10::int, hashtext($11::text)))
+     INSERT INTO ${qualified(schema, 'ordo_outbox')}
+       (id, stream_id, stream_version, global_position, topic, message_key, type, payload, headers, bucket)
+     SELECT m.*, ${qualified(schema, 'ordo_outbox_bucket')}(m.stream_id)
+     FROM write_lock,
+          unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[],
+                 $8::json[], $9::json[])
+            AS m(id, stream_id, stream_version, global_position, topic, message_key, type, payload, headers)
      ON CONFLICT (id) DO NOTHING`,
     [
       messages.map((m) => m.id),
@@ -42,16 +50,9 @@ export const writeOutboxMessages = async (
       messages.map((m) => m.type),
       messages.map((m) => JSON.stringify(m.payload)),
       messages.map((m) => JSON.stringify(m.headers)),
+      LOCK_CLASS.append,
+      schema,
     ],
-  );
-  // DO NOTHING takes no row lock on an existing row, so an append never waits for a relay that
-  // is claiming the same stream. Sorted, so that two transactions insert new rows in one order.
-  const streams = [...new Set(messages.map((m) => m.streamId))].sort();
-  await db.query(
-    `INSERT INTO ${qualified(schema, 'ordo_outbox_streams')} (stream_id)
-     SELECT unnest($1::text[])
-     ON CONFLICT (stream_id) DO NOTHING`,
-    [streams],
   );
 };
 
@@ -76,29 +77,54 @@ export const outboxHook = <E extends AnyEvent = AnyEvent>(
   };
 };
 
-interface OutboxRow {
-  id: string;
-  stream_id: string;
-  stream_version: string;
-  global_position: string;
-  topic: string;
-  message_key: string;
-  type: string;
-  payload: unknown;
-  headers: Record<string, string>;
+/**
+ * One claimed message as the claim statement sends it: a JSON array, so that a batch travels as
+ * one JSON value parsed in one call (positions as strings: JSON numbers stop being exact at 2^53).
+ */
+type ClaimedRow = [
+  id: string,
+  streamId: string,
+  streamVersion: string,
+  globalPosition: string,
+  topic: string,
+  key: string,
+  type: string,
+  payload: unknown,
+  headers: Record<string, string>,
+  bucket: number,
+  seq: string,
+];
+
+const toMessage = (row: ClaimedRow): OutboxMessage => ({
+  id: row[0],
+  topic: row[4],
+  key: row[5],
+  type: row[6],
+  payload: row[7],
+  headers: row[8],
+  streamId: row[1],
+  streamVersion: BigInt(row[2]),
+  globalPosition: BigInt(row[3]),
+});
+
+/** Where a claimed message sits: its bucket and outbox sequence number. */
+interface ClaimedAt {
+  readonly bucket: number;
+  readonly seq: bigint;
 }
 
-const toMessage = (row: OutboxRow): OutboxMessage => ({
-  id: row.id,
-  topic: row.topic,
-  key: row.message_key,
-  type: row.type,
-  payload: row.payload,
-  headers: row.headers,
-  streamId: row.stream_id,
-  streamVersion: toBigInt(row.stream_version) ?? 0n,
-  globalPosition: toBigInt(row.global_position) ?? 0n,
-});
+/** Claimed messages remembered for marking without a lookup; beyond this, marks look ids up. */
+const MAX_REMEMBERED_CLAIMS = 100_000;
+
+/**
+ * A CTE that lets the statement's transaction commit without waiting for its WAL to reach disk
+ * (`synchronous_commit = off`, for this transaction only). Used by claims and marks: if
+ * PostgreSQL crashes before flushing one, it is as if it never happened, which only makes a
+ * relay publish some messages again (duplicates, which consumers absorb), never skip one; WAL
+ * is flushed in order, so a lost claim or mark never outlives a later synchronous commit.
+ * Message writes, in the append transaction, keep the caller's durability.
+ */
+const NO_FLUSH_WAIT = `no_flush_wait AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))`;
 
 const assertOwner = (owner: unknown): void => {
   if (typeof owner !== 'string' || owner.length === 0) {
@@ -109,25 +135,39 @@ const assertOwner = (owner: unknown): void => {
 };
 
 /**
- * The kernel's {@link Outbox} on `<schema>.ordo_outbox` and `<schema>.ordo_outbox_streams`.
+ * The kernel's {@link Outbox} on `<schema>.ordo_outbox`, `ordo_outbox_buckets` (claims) and
+ * `ordo_outbox_watermarks`.
  *
- * Per-stream order with several relays: a relay claims *streams*, not messages. One statement
- * walks the unpublished messages oldest first, skipping streams under a live lease, until it has
- * `batchSize` of them; locks their `ordo_outbox_streams` rows (`FOR UPDATE SKIP LOCKED`); stamps
- * them with the relay's `owner` and `lease_until = now() + leaseMs`; and answers those streams'
- * unpublished messages in order. So every claimed batch is a prefix of its stream's unpublished
- * messages, and no other relay takes a later message of the stream while the lease lives.
- * `FOR UPDATE` re-checks the lease on the newest row version, so two relays racing for one stream
- * cannot both win. The walk costs what it steps over (one batch plus what other relays hold),
- * not the backlog; when every unpublished message belongs to a held stream it walks them all.
+ * Streams are spread over 64 buckets by a hash of their id (`ordo_outbox_bucket`), and a relay
+ * claims buckets, never single messages: a bucket has at most one owner under a live lease, and
+ * only the owner is handed its messages. Each bucket has two positions in the outbox sequence:
+ * `claimed_through` (its messages up to there are handed to the owner) and, in a row of its own,
+ * `published_through` (its messages up to there are published). A claim walks the messages after
+ * those positions oldest first over the buckets it holds or can take, up to `batchSize`, and
+ * moves `claimed_through`; marking moves `published_through`, and a bucket whose claims are all
+ * marked is free for any relay. So a batch writes one row per bucket it touches, not one per
+ * message, every claimed batch is a prefix of each of its streams' unpublished messages, and a
+ * mark never waits for a claim (they write different rows).
  *
- * A relay that stalls past its lease may publish a batch that a successor also publishes: the
- * first publication of each message still comes in stream order (every publisher publishes its
- * prefix in order), and the inbox absorbs the duplicates. `markPublished` releases the stream.
+ * `ahead: true` continues after the owner's unmarked claims (a pipelining relay claims the next
+ * batch while the previous one is published); without it a claim hands the owner's unmarked
+ * claims out again (a relay restarted under the same name). A lease that runs out passes the
+ * bucket to the next relay that claims, from `published_through`: the stalled relay's batch is
+ * published twice, its first publications still in stream order; the inbox absorbs duplicates.
+ *
+ * Several relays: each holds the buckets of its batches in flight, so under load one relay tends
+ * to keep the buckets it works on while others take the free ones. Sequence numbers are drawn
+ * under the store's write lock (see {@link writeOutboxMessages}), so positions commit in order.
  */
 export class PostgresOutbox implements Outbox {
   readonly #pool: Pool;
   readonly #schema: string;
+  /**
+   * Bucket and sequence number of the messages this instance claimed and has not yet marked or
+   * released, so that a mark sends one position per bucket instead of every id. Ids it does not
+   * know (claimed by another instance, or forgotten past the cap) are looked up in the table.
+   */
+  readonly #claimed = new Map<string, ClaimedAt>();
 
   constructor(options: { readonly pool: Pool; readonly schema?: string }) {
     const schema = options.schema ?? DEFAULT_SCHEMA;
@@ -141,113 +181,204 @@ export class PostgresOutbox implements Outbox {
     return this.#schema;
   }
 
-  /** Claims up to `batchSize` messages from streams nobody else holds, in per-stream order. */
+  /**
+   * Claims up to `batchSize` messages of buckets nobody else holds, oldest first, for `leaseMs`.
+   * `ahead`: keep this owner's unmarked claims and continue after them.
+   */
   async claim(options: {
     readonly owner: string;
     readonly batchSize: number;
     readonly leaseMs: number;
+    readonly ahead?: boolean;
   }): Promise<ReadonlyArray<OutboxMessage>> {
     assertOwner(options.owner);
     assertPositiveInt('batchSize', options.batchSize);
     assertPositiveMs('leaseMs', options.leaseMs);
     const outbox = qualified(this.#schema, 'ordo_outbox');
-    const streams = qualified(this.#schema, 'ordo_outbox_streams');
+    const buckets = qualified(this.#schema, 'ordo_outbox_buckets');
+    const watermarks = qualified(this.#schema, 'ordo_outbox_watermarks');
     // One statement, one round trip:
-    // 1. candidates: the oldest `batchSize` unpublished messages of streams without a live lease,
-    //    an index walk in global order that steps over held streams and stops there, so its cost
-    //    follows the batch and what is held, not the backlog;
-    // 2. locked: their streams, FOR UPDATE SKIP LOCKED. The lock re-checks the lease on the
-    //    newest row version, so two relays racing for one stream cannot both win;
-    // 3. taken: those streams' unpublished messages up to the last candidate, in global order;
-    //    everything of a stream up to a position is a prefix of its unpublished messages;
-    // 4. leased: the streams that got messages are stamped with the owner and the lease (locked
-    //    streams left without messages keep no lease; their row locks end with the statement).
-    // Streams are looked up through arrays of ids, so the plan stays primary key lookups however
-    // many streams the table has seen. The messages are read in the statement's snapshot: if
-    // another relay claims, publishes and marks a stream between that snapshot and the lock, its
-    // messages come again, as duplicates after their first publication, never out of order.
-    const rows = await this.#pool.query<OutboxRow>(
-      `WITH candidates AS (
-         SELECT o.stream_id, o.global_position
-         FROM ${outbox} o JOIN ${streams} f ON f.stream_id = o.stream_id
-         WHERE o.published_at IS NULL AND (f.lease_until IS NULL OR f.lease_until <= now())
-         ORDER BY o.global_position
+    // 1. mine: the owner's buckets with messages after its start, locked in bucket order (so two
+    //    claims of one owner queue up instead of deadlocking); they start after what is claimed
+    //    (ahead) or after what is published (claimed again);
+    // 2. free: unowned buckets, expired leases and buckets whose owner has marked all it claimed,
+    //    with messages after their watermark; SKIP LOCKED, so relays never wait for each other.
+    //    `mine` is read first and `free` never waits, so no claim waits while holding a lock
+    //    another claim waits for;
+    // 3. low: the first message after its start in each locked bucket (one index probe each),
+    //    so the walk starts where messages wait, not at a bucket's last message long ago;
+    // 4. taken: the walk in sequence order from low (an index range: low is a scalar subquery),
+    //    keeping messages after their bucket's start;
+    // 5. leased: buckets that got messages are stamped (owner, lease, claimed_through); the
+    //    owner's buckets claimed again without getting any are freed.
+    // Claim rows are read at their newest version once locked. Watermarks are read unlocked (a
+    // mark never waits for a claim): one that moved after this statement began only makes this
+    // claim hand out again messages that were just published.
+    const rows = await this.#pool.query<{ batch: unknown }>(
+      `WITH ${NO_FLUSH_WAIT}, mine AS MATERIALIZED (
+         SELECT b.bucket,
+                CASE WHEN $4::boolean THEN greatest(b.claimed_through, w.published_through)
+                     ELSE w.published_through END AS start,
+                true AS was_mine
+         FROM ${buckets} b JOIN ${watermarks} w ON w.bucket = b.bucket
+         WHERE b.owner = $2
+           AND EXISTS (SELECT 1 FROM ${outbox} o
+                       WHERE o.bucket = b.bucket
+                         AND o.seq > CASE WHEN $4::boolean THEN greatest(b.claimed_through, w.published_through)
+                                          ELSE w.published_through END)
+         ORDER BY b.bucket
+         FOR UPDATE OF b
+       ), free AS MATERIALIZED (
+         SELECT b.bucket, w.published_through AS start, false AS was_mine
+         FROM ${buckets} b JOIN ${watermarks} w ON w.bucket = b.bucket
+         WHERE (b.owner IS NULL
+                OR (b.owner <> $2 AND (b.lease_until <= now() OR b.claimed_through <= w.published_through)))
+           AND EXISTS (SELECT 1 FROM ${outbox} o WHERE o.bucket = b.bucket AND o.seq > w.published_through)
+         FOR UPDATE OF b SKIP LOCKED
+       ), locked AS MATERIALIZED (
+         SELECT * FROM mine UNION ALL SELECT * FROM free
+       ), bounds AS MATERIALIZED (
+         SELECT ARRAY(SELECT l.start FROM generate_series(0, 63) AS g LEFT JOIN locked l ON l.bucket = g ORDER BY g)
+                  AS starts,
+                (SELECT min(n.seq) FROM locked l
+                   CROSS JOIN LATERAL (SELECT o.seq FROM ${outbox} o WHERE o.bucket = l.bucket AND o.seq > l.start
+                                       ORDER BY o.seq LIMIT 1) n) AS low
+       ), taken AS MATERIALIZED (
+         SELECT o.seq, o.bucket, o.id, o.stream_id, o.stream_version, o.global_position, o.topic, o.message_key,
+                o.type, o.payload, o.headers
+         FROM ${outbox} o
+         WHERE o.seq >= (SELECT low FROM bounds) AND o.seq > (SELECT starts FROM bounds)[o.bucket + 1]
+         ORDER BY o.seq
          LIMIT $1
-       ), locked AS (
-         SELECT s.stream_id
-         FROM ${streams} s
-         WHERE s.stream_id = ANY (ARRAY(SELECT DISTINCT stream_id FROM candidates))
-           AND (s.lease_until IS NULL OR s.lease_until <= now())
-         FOR UPDATE SKIP LOCKED
-       ), taken AS (
-         SELECT o.id, o.stream_id, o.stream_version, o.global_position, o.topic, o.message_key, o.type, o.payload,
-                o.headers
-         FROM ${outbox} o JOIN locked l ON l.stream_id = o.stream_id
-         WHERE o.published_at IS NULL AND o.global_position <= (SELECT max(global_position) FROM candidates)
-         ORDER BY o.global_position
-         LIMIT $1
+       ), tops AS (
+         SELECT bucket, max(seq) AS top FROM taken GROUP BY bucket
        ), leased AS (
-         UPDATE ${streams}
-         SET owner = $2, lease_until = now() + $3::double precision * interval '1 millisecond', claimed_at = now()
-         WHERE stream_id = ANY (ARRAY(SELECT DISTINCT stream_id FROM taken))
+         UPDATE ${buckets} b
+         SET owner = CASE WHEN t.top IS NULL THEN NULL ELSE $2 END,
+             lease_until = CASE WHEN t.top IS NULL THEN NULL
+                                ELSE now() + $3::double precision * interval '1 millisecond' END,
+             claimed_through = coalesce(t.top, l.start)
+         FROM locked l LEFT JOIN tops t ON t.bucket = l.bucket
+         WHERE b.bucket = l.bucket AND (t.top IS NOT NULL OR (l.was_mine AND NOT $4::boolean))
        )
-       SELECT * FROM taken ORDER BY global_position`,
-      [options.batchSize, options.owner, options.leaseMs],
+       SELECT coalesce(json_agg(json_build_array(id, stream_id, stream_version::text, global_position::text, topic,
+                                                 message_key, type, payload, headers, bucket, seq::text)
+                                ORDER BY seq), '[]') AS batch
+       FROM taken, no_flush_wait`,
+      [options.batchSize, options.owner, options.leaseMs, options.ahead === true],
     );
-    return rows.rows.map(toMessage);
+    const batch = (rows.rows[0]?.batch ?? []) as ClaimedRow[];
+    if (this.#claimed.size + batch.length > MAX_REMEMBERED_CLAIMS) this.#claimed.clear();
+    return batch.map((row) => {
+      this.#claimed.set(row[0], { bucket: row[9], seq: BigInt(row[10]) });
+      return toMessage(row);
+    });
   }
 
   /**
-   * Marks messages published and releases their streams, only where `owner` still holds the
-   * stream (a relay whose stream was taken over changes nothing; its successor republishes).
+   * Marks messages published where `owner` still holds their buckets (a relay whose bucket was
+   * taken over changes nothing; its successor republishes). A bucket is published up to the
+   * newest of its given messages: a relay publishes its claims in order, so the owner's earlier
+   * claims in that bucket count as published too. A bucket whose claims are all marked is free
+   * for any relay to claim.
    */
   async markPublished(owner: string, ids: ReadonlyArray<string>): Promise<void> {
     assertOwner(owner);
     if (ids.length === 0) return;
     const outbox = qualified(this.#schema, 'ordo_outbox');
-    const streams = qualified(this.#schema, 'ordo_outbox_streams');
-    // Shaped so that the plan stays "one primary key lookup per id": the owner check is a scalar
-    // subquery (run per message, never turned into a join the planner could start from the
-    // streams side, which statistics that miss the current owners make catastrophic), and the
-    // streams are released through an array of their ids.
+    const buckets = qualified(this.#schema, 'ordo_outbox_buckets');
+    const watermarks = qualified(this.#schema, 'ordo_outbox_watermarks');
+    const tops = this.#topsOf(ids);
+    // Per bucket, the newest position to mark: known from the claim, or looked up by id.
+    const marked =
+      tops === undefined
+        ? `SELECT o.bucket, max(o.seq) AS top FROM ${outbox} o WHERE o.id = ANY ($2::text[]) GROUP BY o.bucket`
+        : 'SELECT * FROM unnest($2::smallint[], $3::bigint[]) AS m(bucket, top)';
+    // Only watermark rows are written (locked in bucket order, so concurrent marks queue up);
+    // claim rows are read without a lock, so a mark never waits for a claim. If the bucket
+    // changed hands meanwhile, this still only records what this owner did publish.
     await this.#pool.query(
-      `WITH marked AS (
-         UPDATE ${outbox} o SET published_at = now()
-         FROM unnest($2::text[]) AS m(id)
-         WHERE o.id = m.id AND o.published_at IS NULL
-           AND (SELECT s.owner FROM ${streams} s WHERE s.stream_id = o.stream_id) = $1
-         RETURNING o.stream_id
+      `WITH ${NO_FLUSH_WAIT}, marked AS MATERIALIZED (
+         ${marked}
+       ), held AS MATERIALIZED (
+         SELECT m.bucket, m.top FROM marked m JOIN ${buckets} b ON b.bucket = m.bucket
+         WHERE b.owner = $1 AND m.top <= b.claimed_through
+       ), locked AS MATERIALIZED (
+         SELECT w.bucket FROM ${watermarks} w
+         WHERE w.bucket = ANY (ARRAY(SELECT bucket FROM held))
+         ORDER BY w.bucket
+         FOR UPDATE
        )
-       UPDATE ${streams} SET owner = NULL, lease_until = NULL
-       WHERE stream_id = ANY (ARRAY(SELECT DISTINCT stream_id FROM marked)) AND owner = $1`,
-      [owner, [...ids]],
+       UPDATE ${watermarks} w
+       SET published_through = greatest(w.published_through, h.top), published_at = now()
+       FROM held h JOIN locked l ON l.bucket = h.bucket, no_flush_wait
+       WHERE w.bucket = h.bucket`,
+      tops === undefined
+        ? [owner, [...ids]]
+        : [owner, [...tops.keys()], [...tops.values()].map((seq) => seq.toString())],
     );
+    for (const id of ids) this.#claimed.delete(id);
   }
 
-  /** Releases the streams of these messages if `owner` holds them, so another relay can retry at once. */
+  /** Newest claimed position per bucket of `ids`, when this instance claimed every one of them. */
+  #topsOf(ids: ReadonlyArray<string>): Map<number, bigint> | undefined {
+    const tops = new Map<number, bigint>();
+    for (const id of ids) {
+      const at = this.#claimed.get(id);
+      if (at === undefined) return undefined;
+      const top = tops.get(at.bucket);
+      if (top === undefined || at.seq > top) tops.set(at.bucket, at.seq);
+    }
+    return tops;
+  }
+
+  /**
+   * Gives back what `owner` claimed in the buckets of these messages (everything it claimed there
+   * and has not marked), so that any relay can claim it again at once.
+   */
   async release(owner: string, ids: ReadonlyArray<string>): Promise<void> {
     assertOwner(owner);
     if (ids.length === 0) return;
+    const outbox = qualified(this.#schema, 'ordo_outbox');
+    const buckets = qualified(this.#schema, 'ordo_outbox_buckets');
+    const watermarks = qualified(this.#schema, 'ordo_outbox_watermarks');
     await this.#pool.query(
-      `UPDATE ${qualified(this.#schema, 'ordo_outbox_streams')} SET owner = NULL, lease_until = NULL
-       WHERE owner = $1
-         AND stream_id IN (SELECT stream_id FROM ${qualified(this.#schema, 'ordo_outbox')} WHERE id = ANY($2::text[]))`,
+      `WITH held AS MATERIALIZED (
+         SELECT b.bucket FROM ${buckets} b
+         WHERE b.bucket = ANY (ARRAY(SELECT DISTINCT o.bucket FROM ${outbox} o WHERE o.id = ANY ($2::text[])))
+           AND b.owner = $1
+         ORDER BY b.bucket
+         FOR UPDATE
+       )
+       UPDATE ${buckets} b SET owner = NULL, lease_until = NULL, claimed_through = w.published_through
+       FROM held h JOIN ${watermarks} w ON w.bucket = h.bucket
+       WHERE b.bucket = h.bucket AND b.owner = $1`,
       [owner, [...ids]],
     );
+    for (const id of ids) this.#claimed.delete(id);
   }
 
   /** Number of messages not yet published. */
   async pending(): Promise<number> {
+    // Per bucket, an index range after its watermark: published rows awaiting a purge cost nothing.
     const result = await this.#pool.query<{ n: string }>(
-      `SELECT count(*) AS n FROM ${qualified(this.#schema, 'ordo_outbox')} WHERE published_at IS NULL`,
+      `SELECT coalesce(sum(c.n), 0) AS n FROM ${qualified(this.#schema, 'ordo_outbox_watermarks')} w
+       CROSS JOIN LATERAL (SELECT count(*) AS n FROM ${qualified(this.#schema, 'ordo_outbox')} o
+                           WHERE o.bucket = w.bucket AND o.seq > w.published_through) c`,
     );
     return Number(result.rows[0]?.n ?? 0);
   }
 
-  /** Deletes messages published before `olderThan`; answers how many. */
+  /** Deletes published messages written before `olderThan`; answers how many. */
   async purgePublished(olderThan: Date): Promise<number> {
+    if (!(olderThan instanceof Date) || Number.isNaN(olderThan.getTime())) {
+      throw new InvalidInputError('invalid_outbox_request', 'olderThan must be a valid Date', [
+        { path: 'olderThan', expected: 'valid Date', actual: olderThan },
+      ]);
+    }
     const result = await this.#pool.query(
-      `DELETE FROM ${qualified(this.#schema, 'ordo_outbox')} WHERE published_at IS NOT NULL AND published_at < $1`,
+      `DELETE FROM ${qualified(this.#schema, 'ordo_outbox')} o USING ${qualified(this.#schema, 'ordo_outbox_watermarks')} w
+       WHERE o.bucket = w.bucket AND o.seq <= w.published_through AND o.created_at < $1`,
       [olderThan],
     );
     return result.rowCount ?? 0;

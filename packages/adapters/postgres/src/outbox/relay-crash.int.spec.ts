@@ -72,7 +72,8 @@ const publishedButUnmarked = async (owner: string): Promise<string[]> => {
   const r = await db.pool.query<{ message_id: string }>(
     `SELECT DISTINCT p.message_id FROM ${qualified(db.schema, 'published')} p
      JOIN ${qualified(db.schema, 'ordo_outbox')} o ON o.id = p.message_id
-     WHERE p.relay = $1 AND o.published_at IS NULL`,
+     JOIN ${qualified(db.schema, 'ordo_outbox_watermarks')} w ON w.bucket = o.bucket
+     WHERE p.relay = $1 AND o.seq > w.published_through`,
     [owner],
   );
   return r.rows.map((row) => row.message_id);
