@@ -10,6 +10,12 @@ export interface OutgoingMessage {
   readonly key: string;
   readonly type: string;
   readonly payload: unknown;
+  /**
+   * The payload as JSON text, when the message's source holds it that way already (the
+   * PostgreSQL outbox reads it from the table). It must parse to `payload`; publishers may send
+   * it as it is instead of serialising `payload` again.
+   */
+  readonly payloadJson?: string;
   readonly headers: Readonly<Record<string, string>>;
 }
 

@@ -86,7 +86,8 @@ export const toTopicMessages = (messages: ReadonlyArray<OutgoingMessage>, route:
       return;
     }
     const found = outgoingMessageIssues(message, topic, String(index), topicProblemOf);
-    const value = jsonText(message.payload);
+    // Text the source already holds (the PostgreSQL outbox) is sent as it is.
+    const value = typeof message.payloadJson === 'string' ? message.payloadJson : jsonText(message.payload);
     if (value === undefined)
       found.push(issue(`${index}.payload`, 'JSON value', message.payload, 'the payload must be JSON-serialisable'));
     if (found.length > 0) {

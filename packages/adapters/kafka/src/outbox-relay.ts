@@ -69,15 +69,19 @@ const positiveInteger = (value: number, path: string): number =>
  * relay while an earlier one is claimed by another relay, and Kafka keeps one key's messages in
  * order within its partition.
  *
- * Pipelining (default on): while batch k is being published, the relay already claims batch k+1
- * with `ahead: true` (the outbox keeps batch k with this relay and hands out what follows it,
- * later messages of the same streams included), and marks batch k while batch k+1 is published,
- * so the outbox's round trips overlap Kafka's. Publishing itself stays one batch at a time, in
- * claim order, which is what keeps each stream in order. After a failure, an empty claim ahead
- * or a failed mark, the relay waits for its marks in flight and claims without `ahead`, which
+ * Pipelining (default on): while batch k is being published, the relay keeps batches k+1 and
+ * k+2 claimed with `ahead: true` (the outbox keeps the earlier batches with this relay and hands
+ * out what follows them, later messages of the same streams included), each claim starting once
+ * the one before it is answered, and marks batch k once it is published, so the outbox's round
+ * trips overlap Kafka's. Publishing itself stays one batch at a time, in claim order, which is
+ * what keeps each stream in order. After a failure, an empty claim ahead or a failed mark, the
+ * relay publishes what it holds in order, waits for its marks and claims without `ahead`, which
  * hands its unmarked claims out again (republished: duplicates, never gaps).
  * `pipeline: false` runs plain `relayOnce` passes.
  */
+/** Batches a pipelining relay keeps claimed ahead of the one it publishes. */
+const AHEAD_DEPTH = 2;
+
 export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaOutboxRelay => {
   const owner = options.owner ?? `kafka-relay-${randomUUID()}`;
   if (owner === '')
@@ -132,29 +136,27 @@ export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaO
   const pipelinedLoop = async (signal: AbortSignal): Promise<void> => {
     /** Marks in flight; a claim without `ahead` waits for them (it would hand their batches out again). */
     const marks = new Set<Promise<void>>();
-    /** Claims ahead are allowed only while every earlier batch is published or being published. */
+    /** Claims ahead are made only while every earlier batch is published or being published. */
     let inOrder = false;
-    const take = async (ahead: boolean): Promise<ReadonlyArray<OutboxMessage>> => {
-      if (!ahead) await Promise.all(marks);
-      return outbox.claim({ owner, batchSize, leaseMs, ahead });
+    /** Claims ahead, in claim order: each starts once the one before it is answered. */
+    const queue: Array<Promise<ReadonlyArray<OutboxMessage>>> = [];
+    let lastAhead: Promise<unknown> = Promise.resolve();
+    const claimAhead = () => {
+      const claim = lastAhead.then(() => outbox.claim({ owner, batchSize, leaseMs, ahead: true }));
+      claim.catch(() => undefined);
+      lastAhead = claim.catch(() => undefined);
+      queue.push(claim);
     };
-    const giveBack = async (claims: ReadonlyArray<ReadonlyArray<OutboxMessage> | undefined>) => {
+    const claimAgain = async () => {
       await Promise.all(marks);
-      const ids = claims.flatMap((c) => (c === undefined ? [] : c.map((m) => m.id)));
-      if (ids.length > 0) await outbox.release(owner, ids).catch(() => undefined);
+      return outbox.claim({ owner, batchSize, leaseMs });
     };
-    /** Published and not yet marked: marked once the claim ahead issued after it is answered. */
-    let unmarked: ReadonlyArray<OutboxMessage> | undefined;
-    const flushMark = (after?: Promise<unknown>) => {
-      const batch = unmarked;
-      unmarked = undefined;
-      if (batch === undefined) return;
-      const run = () =>
-        outbox.markPublished(
+    const mark = (batch: ReadonlyArray<OutboxMessage>) => {
+      const done: Promise<void> = outbox
+        .markPublished(
           owner,
           batch.map((m) => m.id),
-        );
-      const done: Promise<void> = (after === undefined ? run() : after.then(run, run))
+        )
         .then(
           () => {
             published += batch.length;
@@ -169,57 +171,47 @@ export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaO
         .finally(() => marks.delete(done));
       marks.add(done);
     };
+    /** Gives back what was claimed and not published, once the marks in flight are done. */
+    const giveBack = async (current: ReadonlyArray<OutboxMessage> | undefined) => {
+      const claimed = await Promise.all(queue.splice(0).map((c) => c.catch(() => [])));
+      await Promise.all(marks);
+      const ids = [current ?? [], ...claimed].flatMap((batch) => batch.map((m) => m.id));
+      if (ids.length > 0) await outbox.release(owner, ids).catch(() => undefined);
+    };
     let failures = 0;
     let current: ReadonlyArray<OutboxMessage> | undefined;
-    let next: Promise<ReadonlyArray<OutboxMessage>> | undefined;
     while (!signal.aborted) {
       try {
         if (current === undefined) {
-          const ahead = next !== undefined;
-          // A plain claim waits for every mark: the pending one must be among them.
-          if (!ahead) flushMark();
-          current = await (next ?? take(false));
-          next = undefined;
+          const ahead = queue.shift();
+          current = await (ahead ?? claimAgain());
           if (current.length === 0) {
             current = undefined;
-            inOrder = false;
-            // An empty claim ahead only says that nothing follows the batch just published;
-            // claim again at once (without `ahead`, after its mark). An empty plain claim: idle.
-            if (!ahead) await idle(pollMs, signal);
+            // An empty claim ahead: nothing follows the claims before it. Once those are
+            // published, claim again without `ahead` (after their marks), which idles when empty.
+            if (ahead === undefined) await idle(pollMs, signal);
+            else if (queue.length === 0) inOrder = false;
             continue;
           }
-          inOrder = true;
+          if (ahead === undefined) inOrder = true;
         }
-        // Claim the next batch while this one is published.
-        if (inOrder) {
-          next = take(true);
-          next.catch(() => undefined);
-        }
-        // Mark the previous batch after that claim is answered: both lock the same buckets, and
-        // the claim is what the next publish waits for.
-        flushMark(next);
+        // Keep the next batches claimed while this one is published.
+        while (inOrder && queue.length < AHEAD_DEPTH) claimAhead();
         await publisher.publish(current);
         failures = 0;
-        unmarked = current;
+        mark(current);
         current = undefined;
       } catch (error) {
-        flushMark();
-        const pending = next;
-        next = undefined;
         inOrder = false;
-        await giveBack([current, await pending?.catch(() => undefined)]);
+        await giveBack(current);
         current = undefined;
         failures += 1;
         options.onError?.(error, failures);
         await idle(backoffDelay(failures, errorBackoff), signal);
       }
     }
-    // Stopping: mark what was published, give back what was claimed but not published, and let
-    // the marks finish.
-    flushMark();
-    const pending = next;
-    next = undefined;
-    await giveBack([current, await pending?.catch(() => undefined)]);
+    // Stopping: give back what was claimed but not published, and let the marks finish.
+    await giveBack(current);
   };
 
   return {

@@ -89,29 +89,42 @@ type ClaimedRow = [
   topic: string,
   key: string,
   type: string,
-  payload: unknown,
+  payloadJson: string,
   headers: Record<string, string>,
   bucket: number,
   seq: string,
 ];
 
-const toMessage = (row: ClaimedRow): OutboxMessage => ({
-  id: row[0],
-  topic: row[4],
-  key: row[5],
-  type: row[6],
-  payload: row[7],
-  headers: row[8],
-  streamId: row[1],
-  streamVersion: BigInt(row[2]),
-  globalPosition: BigInt(row[3]),
-});
+/**
+ * A claimed message. The payload stays JSON text until something reads `payload` (a Kafka
+ * publisher sends `payloadJson` as it is and never parses it).
+ */
+const toMessage = (row: ClaimedRow): OutboxMessage => {
+  const json = row[7];
+  let payload: unknown;
+  let parsed = false;
+  return {
+    id: row[0],
+    topic: row[4],
+    key: row[5],
+    type: row[6],
+    get payload(): unknown {
+      if (!parsed) {
+        payload = JSON.parse(json);
+        parsed = true;
+      }
+      return payload;
+    },
+    payloadJson: json,
+    headers: row[8],
+    streamId: row[1],
+    streamVersion: BigInt(row[2]),
+    globalPosition: BigInt(row[3]),
+  };
+};
 
-/** Where a claimed message sits: its bucket and outbox sequence number. */
-interface ClaimedAt {
-  readonly bucket: number;
-  readonly seq: bigint;
-}
+/** Where a claimed message sits, packed in one number: `seq * 64 + bucket`. */
+const BUCKETS = 64;
 
 /** Claimed messages remembered for marking without a lookup; beyond this, marks look ids up. */
 const MAX_REMEMBERED_CLAIMS = 100_000;
@@ -167,7 +180,7 @@ export class PostgresOutbox implements Outbox {
    * released, so that a mark sends one position per bucket instead of every id. Ids it does not
    * know (claimed by another instance, or forgotten past the cap) are looked up in the table.
    */
-  readonly #claimed = new Map<string, ClaimedAt>();
+  readonly #claimed = new Map<string, number>();
 
   constructor(options: { readonly pool: Pool; readonly schema?: string }) {
     const schema = options.schema ?? DEFAULT_SCHEMA;
@@ -262,7 +275,7 @@ export class PostgresOutbox implements Outbox {
          WHERE b.bucket = l.bucket AND (t.top IS NOT NULL OR (l.was_mine AND NOT $4::boolean))
        )
        SELECT coalesce(json_agg(json_build_array(id, stream_id, stream_version::text, global_position::text, topic,
-                                                 message_key, type, payload, headers, bucket, seq::text)
+                                                 message_key, type, payload::text, headers, bucket, seq::text)
                                 ORDER BY seq), '[]') AS batch
        FROM taken, no_flush_wait`,
       [options.batchSize, options.owner, options.leaseMs, options.ahead === true],
@@ -270,7 +283,8 @@ export class PostgresOutbox implements Outbox {
     const batch = (rows.rows[0]?.batch ?? []) as ClaimedRow[];
     if (this.#claimed.size + batch.length > MAX_REMEMBERED_CLAIMS) this.#claimed.clear();
     return batch.map((row) => {
-      this.#claimed.set(row[0], { bucket: row[9], seq: BigInt(row[10]) });
+      const at = Number(row[10]) * BUCKETS + row[9];
+      if (Number.isSafeInteger(at)) this.#claimed.set(row[0], at);
       return toMessage(row);
     });
   }
@@ -321,13 +335,14 @@ export class PostgresOutbox implements Outbox {
   }
 
   /** Newest claimed position per bucket of `ids`, when this instance claimed every one of them. */
-  #topsOf(ids: ReadonlyArray<string>): Map<number, bigint> | undefined {
-    const tops = new Map<number, bigint>();
+  #topsOf(ids: ReadonlyArray<string>): Map<number, number> | undefined {
+    const tops = new Map<number, number>();
     for (const id of ids) {
       const at = this.#claimed.get(id);
       if (at === undefined) return undefined;
-      const top = tops.get(at.bucket);
-      if (top === undefined || at.seq > top) tops.set(at.bucket, at.seq);
+      const bucket = at % BUCKETS;
+      const seq = (at - bucket) / BUCKETS;
+      if (seq > (tops.get(bucket) ?? -1)) tops.set(bucket, seq);
     }
     return tops;
   }
