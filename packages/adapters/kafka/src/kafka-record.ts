@@ -52,6 +52,24 @@ export const outgoingMessageIssues = (
   return issues;
 };
 
+/** The common case, checked without allocating: everything {@link outgoingMessageIssues} checks is fine. */
+const isSendable = (
+  message: OutgoingMessage,
+  topic: unknown,
+  topicProblemOf: (topic: unknown) => string | undefined,
+): boolean => {
+  if (typeof message.id !== 'string' || message.id === '') return false;
+  if (typeof message.type !== 'string' || message.type === '') return false;
+  if (typeof message.key !== 'string' || message.key === '') return false;
+  if (topicProblemOf(topic) !== undefined) return false;
+  const headers: unknown = message.headers;
+  if (typeof headers !== 'object' || headers === null) return false;
+  for (const name in headers) {
+    if (Object.hasOwn(headers, name) && typeof (headers as Record<string, unknown>)[name] !== 'string') return false;
+  }
+  return true;
+};
+
 const jsonText = (payload: unknown): string | undefined => {
   try {
     return JSON.stringify(payload);
@@ -85,7 +103,9 @@ export const toTopicMessages = (messages: ReadonlyArray<OutgoingMessage>, route:
       );
       return;
     }
-    const found = outgoingMessageIssues(message, topic, String(index), topicProblemOf);
+    const found = isSendable(message, topic, topicProblemOf)
+      ? []
+      : outgoingMessageIssues(message, topic, String(index), topicProblemOf);
     // Text the source already holds (the PostgreSQL outbox) is sent as it is.
     const value = typeof message.payloadJson === 'string' ? message.payloadJson : jsonText(message.payload);
     if (value === undefined)

@@ -69,18 +69,24 @@ const positiveInteger = (value: number, path: string): number =>
  * relay while an earlier one is claimed by another relay, and Kafka keeps one key's messages in
  * order within its partition.
  *
- * Pipelining (default on): while batch k is being published, the relay keeps batches k+1 and
- * k+2 claimed with `ahead: true` (the outbox keeps the earlier batches with this relay and hands
- * out what follows them, later messages of the same streams included), each claim starting once
- * the one before it is answered, and marks batch k once it is published, so the outbox's round
- * trips overlap Kafka's. Publishing itself stays one batch at a time, in claim order, which is
- * what keeps each stream in order. After a failure, an empty claim ahead or a failed mark, the
- * relay publishes what it holds in order, waits for its marks and claims without `ahead`, which
- * hands its unmarked claims out again (republished: duplicates, never gaps).
+ * Pipelining (default on): the relay claims two batches at a time and publishes them `batchSize`
+ * messages per `sendBatch`. While one claim is being published it keeps the next two made, with
+ * `ahead: true` (the outbox leaves the earlier claims with this relay and hands out what follows
+ * them, later messages of the same streams included), each claim starting once the one before
+ * it is answered, and it marks each batch as soon as Kafka has it, so the outbox's round trips
+ * overlap Kafka's. Publishing itself stays one batch at a time, in claim order, which is what
+ * keeps each stream in order. After a failure, an empty claim ahead or a failed mark, the relay
+ * publishes what it holds in order, waits for its marks and claims without `ahead`, which hands
+ * its unmarked claims out again (republished: duplicates, never gaps).
  * `pipeline: false` runs plain `relayOnce` passes.
  */
-/** Batches a pipelining relay keeps claimed ahead of the one it publishes. */
+/** Claims a pipelining relay keeps made ahead of the one it publishes. */
 const AHEAD_DEPTH = 2;
+/**
+ * Batches a pipelining relay claims at once (published `batchSize` at a time): fewer, larger
+ * claims keep the claims ahead answered before the publishes need them.
+ */
+const BATCHES_PER_CLAIM = 2;
 
 export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaOutboxRelay => {
   const owner = options.owner ?? `kafka-relay-${randomUUID()}`;
@@ -134,6 +140,7 @@ export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaO
   };
 
   const pipelinedLoop = async (signal: AbortSignal): Promise<void> => {
+    const claimSize = batchSize * BATCHES_PER_CLAIM;
     /** Marks in flight; a claim without `ahead` waits for them (it would hand their batches out again). */
     const marks = new Set<Promise<void>>();
     /** Claims ahead are made only while every earlier batch is published or being published. */
@@ -142,14 +149,14 @@ export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaO
     const queue: Array<Promise<ReadonlyArray<OutboxMessage>>> = [];
     let lastAhead: Promise<unknown> = Promise.resolve();
     const claimAhead = () => {
-      const claim = lastAhead.then(() => outbox.claim({ owner, batchSize, leaseMs, ahead: true }));
+      const claim = lastAhead.then(() => outbox.claim({ owner, batchSize: claimSize, leaseMs, ahead: true }));
       claim.catch(() => undefined);
       lastAhead = claim.catch(() => undefined);
       queue.push(claim);
     };
     const claimAgain = async () => {
       await Promise.all(marks);
-      return outbox.claim({ owner, batchSize, leaseMs });
+      return outbox.claim({ owner, batchSize: claimSize, leaseMs });
     };
     const mark = (batch: ReadonlyArray<OutboxMessage>) => {
       const done: Promise<void> = outbox
@@ -195,11 +202,15 @@ export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaO
           }
           if (ahead === undefined) inOrder = true;
         }
-        // Keep the next batches claimed while this one is published.
+        // Keep the next claims made while this one is published.
         while (inOrder && queue.length < AHEAD_DEPTH) claimAhead();
-        await publisher.publish(current);
-        failures = 0;
-        mark(current);
+        // Published `batchSize` at a time, in order; each part marked once Kafka has it.
+        for (let at = 0; at < current.length; at += batchSize) {
+          const chunk = current.length <= batchSize ? current : current.slice(at, at + batchSize);
+          await publisher.publish(chunk);
+          failures = 0;
+          mark(chunk);
+        }
         current = undefined;
       } catch (error) {
         inOrder = false;
