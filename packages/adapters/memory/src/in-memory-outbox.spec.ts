@@ -1,9 +1,17 @@
 import fc from 'fast-check';
 import { type OutboxMessage, relayOnce } from '@ordo/kernel';
+import { outboxConformance } from '@ordo/kernel/testing';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createInMemoryOutbox } from './in-memory-outbox';
 import { createManualClock } from './manual-clock';
+
+outboxConformance(test, {
+  create: async () => {
+    const outbox = createInMemoryOutbox();
+    return { outbox, add: async (messages) => outbox.add(messages) };
+  },
+});
 
 let position = 0n;
 const message = (streamId: string, version: number): OutboxMessage => {

@@ -1,5 +1,6 @@
 import { InvalidInputError, type OutgoingMessage, type Publisher, relayOnce } from '@ordo/kernel';
 import { createHash } from 'node:crypto';
+import { outboxConformance } from '@ordo/kernel/testing';
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
 import { type ExtrasDatabase, openExtrasDatabase, sleep } from '../test-support/extras-database';
@@ -33,6 +34,13 @@ const freshOutbox = async (): Promise<PostgresOutbox> => {
 };
 
 const ids = (messages: ReadonlyArray<{ id: string }>) => messages.map((m) => m.id);
+
+outboxConformance(test, {
+  create: async () => {
+    const outbox = await freshOutbox();
+    return { outbox, add: (messages) => outbox.write(messages) };
+  },
+});
 
 test('the hook writes routed events in the caller transaction: rollback leaves nothing, commit keeps them', async () => {
   const outbox = await freshOutbox();

@@ -1,0 +1,176 @@
+/**
+ * The outbox conformance suite: what every `Outbox` adapter promises relays, as cases any test
+ * framework runs (see {@link eventStoreConformance} for the registrar).
+ *
+ * ```ts
+ * outboxConformance(test, {
+ *   create: async () => {
+ *     const outbox = createInMemoryOutbox();
+ *     return { outbox, add: async (messages) => outbox.add(messages) };
+ *   },
+ * });
+ * ```
+ *
+ * The suite asserts only what the port promises, so an adapter may hold more than a stream (the
+ * PostgreSQL outbox holds buckets of streams) as long as it never hands out a stream's message
+ * while another owner holds an earlier one, and hands each stream out in order.
+ */
+import type { Outbox, OutboxMessage } from '../messaging';
+import { ConformanceFailure } from './conformance/assert';
+import type { TestRegistrar } from './conformance/types';
+
+/** What the outbox suite needs from an adapter: a fresh, empty outbox and a way to write to it. */
+export interface OutboxConformanceFactory {
+  readonly create: () => Promise<{
+    readonly outbox: Outbox;
+    /** Writes messages as the adapter's writers do (in the append transaction, in production). */
+    readonly add: (messages: ReadonlyArray<OutboxMessage>) => Promise<void>;
+  }>;
+  /** Releases what `create` made. */
+  readonly dispose?: (outbox: Outbox) => Promise<void>;
+}
+
+/** One case of the outbox suite. */
+export interface OutboxConformanceCase {
+  readonly name: string;
+  readonly run: (factory: OutboxConformanceFactory) => Promise<void>;
+}
+
+const fail = (message: string): never => {
+  throw new ConformanceFailure(message);
+};
+const same = (actual: ReadonlyArray<string>, expected: ReadonlyArray<string>, what: string) => {
+  if (actual.length !== expected.length || actual.some((id, i) => id !== expected[i]))
+    fail(`${what}: expected [${expected.join(', ')}], got [${actual.join(', ')}]`);
+};
+const ids = (messages: ReadonlyArray<OutboxMessage>) => messages.map((m) => m.id);
+
+let run = 0;
+/** Messages of `streams` streams with `perStream` versions each, interleaved in global order. */
+const interleaved = (streams: number, perStream: number): OutboxMessage[] => {
+  const prefix = `oc${++run}-${Date.now().toString(36)}`;
+  const out: OutboxMessage[] = [];
+  for (let v = 0; v < perStream; v++) {
+    for (let s = 0; s < streams; s++) {
+      const streamId = `${prefix}-s${s}`;
+      out.push({
+        id: `${streamId}:${v}`,
+        topic: 'conformance',
+        key: streamId,
+        type: 'Happened',
+        payload: { stream: s, version: v },
+        headers: { 'ordo-stream-id': streamId },
+        streamId,
+        streamVersion: BigInt(v),
+        globalPosition: BigInt(out.length + 1),
+      });
+    }
+  }
+  return out;
+};
+
+const withOutbox =
+  (body: (outbox: Outbox, add: (m: ReadonlyArray<OutboxMessage>) => Promise<void>) => Promise<void>) =>
+  async (factory: OutboxConformanceFactory) => {
+    const { outbox, add } = await factory.create();
+    try {
+      await body(outbox, add);
+    } finally {
+      await factory.dispose?.(outbox);
+    }
+  };
+
+const LEASE = 60_000;
+
+/** Every case of the outbox conformance suite. */
+export const outboxConformanceCases: ReadonlyArray<OutboxConformanceCase> = [
+  {
+    name: 'outbox: one relay drains everything once, each stream in order',
+    run: withOutbox(async (outbox, add) => {
+      const messages = interleaved(6, 5);
+      await add(messages);
+      if ((await outbox.pending()) !== 30) fail(`pending: expected 30, got ${await outbox.pending()}`);
+      const seen: string[] = [];
+      for (let pass = 0; pass < 100 && (await outbox.pending()) > 0; pass++) {
+        const batch = await outbox.claim({ owner: 'r', batchSize: 4, leaseMs: LEASE });
+        seen.push(...ids(batch));
+        await outbox.markPublished('r', ids(batch));
+      }
+      same([...seen].sort(), ids(messages).sort(), 'every message exactly once');
+      for (const stream of new Set(messages.map((m) => m.streamId))) {
+        same(
+          seen.filter((id) => id.startsWith(`${stream}:`)),
+          ids(messages.filter((m) => m.streamId === stream)),
+          `stream ${stream} in order`,
+        );
+      }
+      same(ids(await outbox.claim({ owner: 'r', batchSize: 10, leaseMs: LEASE })), [], 'nothing left');
+    }),
+  },
+  {
+    name: 'outbox: a stream another owner holds yields none of its messages; each claim is a prefix',
+    run: withOutbox(async (outbox, add) => {
+      const messages = interleaved(5, 4);
+      await add(messages);
+      const held = new Map<string, string>(); // stream -> owner
+      const next = new Map<string, number>(); // stream -> next version expected
+      for (const owner of ['a', 'b', 'c', 'd']) {
+        const batch = await outbox.claim({ owner, batchSize: 3, leaseMs: LEASE });
+        for (const m of batch) {
+          const holder = held.get(m.streamId);
+          if (holder !== undefined && holder !== owner)
+            fail(`${m.id} went to ${owner} while ${holder} holds its stream`);
+          held.set(m.streamId, owner);
+          const expected = next.get(m.streamId) ?? 0;
+          if (Number(m.streamVersion) !== expected) fail(`${m.id} handed out before version ${expected} of its stream`);
+          next.set(m.streamId, expected + 1);
+        }
+      }
+      if (held.size === 0) fail('no owner got anything');
+    }),
+  },
+  {
+    name: 'outbox: ahead continues after the owner’s unmarked claims; a plain claim hands them out again',
+    run: withOutbox(async (outbox, add) => {
+      const messages = interleaved(1, 4);
+      await add(messages);
+      const [m0, m1, m2, m3] = ids(messages) as [string, string, string, string];
+      same(ids(await outbox.claim({ owner: 'a', batchSize: 2, leaseMs: LEASE })), [m0, m1], 'first claim');
+      same(
+        ids(await outbox.claim({ owner: 'a', batchSize: 10, leaseMs: LEASE, ahead: true })),
+        [m2, m3],
+        'a claim ahead continues the stream in flight',
+      );
+      same(ids(await outbox.claim({ owner: 'b', batchSize: 10, leaseMs: LEASE })), [], 'another owner gets none');
+      same(
+        ids(await outbox.claim({ owner: 'a', batchSize: 10, leaseMs: LEASE })),
+        [m0, m1, m2, m3],
+        'a plain claim hands the unmarked claims out again',
+      );
+      await outbox.markPublished('a', [m0, m1, m2, m3]);
+      if ((await outbox.pending()) !== 0) fail('marked messages are no longer pending');
+    }),
+  },
+  {
+    name: 'outbox: only the holder marks; release gives messages back at once',
+    run: withOutbox(async (outbox, add) => {
+      const messages = interleaved(1, 2);
+      await add(messages);
+      const all = ids(messages);
+      same(ids(await outbox.claim({ owner: 'a', batchSize: 10, leaseMs: LEASE })), all, 'a claims');
+      await outbox.markPublished('b', all);
+      if ((await outbox.pending()) !== 2) fail('a mark by an owner that holds nothing changed something');
+      await outbox.release('a', all);
+      same(ids(await outbox.claim({ owner: 'b', batchSize: 10, leaseMs: LEASE })), all, 'released, b claims them');
+      await outbox.markPublished('a', all);
+      if ((await outbox.pending()) !== 2) fail('a mark by the owner that released them changed something');
+      await outbox.markPublished('b', all);
+      if ((await outbox.pending()) !== 0) fail('the holder’s mark publishes');
+    }),
+  },
+];
+
+/** Registers the outbox suite with a test framework. */
+export const outboxConformance = (test: TestRegistrar, factory: OutboxConformanceFactory): void => {
+  for (const c of outboxConformanceCases) test(c.name, () => c.run(factory));
+};
