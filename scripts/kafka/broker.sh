@@ -211,6 +211,11 @@ group.initial.rebalance.delay.ms=0
 broker.heartbeat.interval.ms=500
 broker.session.timeout.ms=4000
 
+# After a broker outage, a kafkajs client can keep one connection open after it was stopped
+# (kafkajs issues 1074 and 1147); the process holding it exits only once the broker drops the
+# idle connection. 10 minutes by default; a test broker drops idle connections after 30 s.
+connections.max.idle.ms=30000
+
 num.network.threads=2
 num.io.threads=2
 num.recovery.threads.per.data.dir=1
