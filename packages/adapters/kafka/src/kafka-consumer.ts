@@ -215,6 +215,10 @@ export const createKafkaConsumerWith = <A, Tx>(
         heartbeatInterval: options.heartbeatIntervalMs ?? 1_000,
         rebalanceTimeout: options.rebalanceTimeoutMs ?? 10_000,
         allowAutoTopicCreation: false,
+        // kafkajs restarts a crashed consumer on a timer that it sets only after this answers; a
+        // restart after stop() would reconnect a consumer nobody disconnects again (a leaked
+        // connection that keeps the process alive). kafkajs' default of 5 retries is kept.
+        retry: { retries: 5, restartOnFailure: async () => !stopping.signal.aborted },
       });
       consumer = created;
       created.on(created.events.GROUP_JOIN, (event) => {
