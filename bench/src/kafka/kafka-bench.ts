@@ -16,7 +16,9 @@
  * 2. Consumer throughput: a raw kafkajs consumer (no work), then `createKafkaConsumer` with an
  *    in-memory inbox and with a PostgreSQL inbox whose effect is one INSERT per message.
  *
- * Method: in every round each run drains its own fill, in an order that rotates between rounds,
+ * Method: first an uncounted warm-up (every run once per shape, 5,000 messages), so that no run
+ * pays for compiling code the runs before it did not touch; then in every round each run drains
+ * its own fill, in an order that rotates between rounds,
  * so that the runs share whatever else the machine does. Rates are total messages over total time;
  * "x raw" is that rate over raw kafkajs' rate, with the lowest and highest single round beside it.
  * CPU is what Node, the broker JVM and this benchmark's PostgreSQL backends used per 1,000
@@ -25,7 +27,8 @@
  *
  * Env: KAFKA_BROKERS (else the local broker from scripts/kafka), DATABASE_URL (else an embedded
  * server), ORDO_BENCH_KAFKA_MESSAGES (20000), ORDO_BENCH_KAFKA_BATCH (500),
- * ORDO_BENCH_KAFKA_PARTITIONS (6), ORDO_BENCH_KAFKA_ROUNDS (3), ORDO_BENCH_KAFKA_CONSUME (20000).
+ * ORDO_BENCH_KAFKA_PARTITIONS (6), ORDO_BENCH_KAFKA_ROUNDS (3), ORDO_BENCH_KAFKA_CONSUME (20000),
+ * ORDO_BENCH_KAFKA_WARMUP (5000 messages per warm-up run; 0: none).
  * Prints a table and JSON, and writes bench/results/kafka.json.
  */
 import { execFile } from 'node:child_process';
@@ -59,6 +62,7 @@ const BATCH = num('ORDO_BENCH_KAFKA_BATCH', 500);
 const PARTITIONS = num('ORDO_BENCH_KAFKA_PARTITIONS', 6);
 const ROUNDS = num('ORDO_BENCH_KAFKA_ROUNDS', 3);
 const CONSUME = Math.min(num('ORDO_BENCH_KAFKA_CONSUME', 20_000), N);
+const WARMUP = process.env.ORDO_BENCH_KAFKA_WARMUP === '0' ? 0 : num('ORDO_BENCH_KAFKA_WARMUP', 5_000);
 const SCHEMA = 'ordo';
 const TARGET = 0.8;
 
@@ -390,6 +394,37 @@ const main = async () => {
     const brokerPid =
       broker.started && existsSync(brokerPidFile) ? Number(readFileSync(brokerPidFile, 'utf8').trim()) : undefined;
     const measured = cpuMeter(brokerPid, pool);
+    /** One run of `which` over `count` fresh messages of the shape: its time and CPU. */
+    const runOne = async (which: Run, tag: string, count: number, perStream: number) => {
+      const messages = makeMessages(tag, count, perStream);
+      if (which !== 'raw' && which !== 'memoryRelay') await fillOutbox(outbox, pool, messages);
+      const memoryOutbox = createInMemoryOutbox();
+      if (which === 'memoryRelay') memoryOutbox.add(messages);
+      const { result, cpu } = await measured(() => {
+        switch (which) {
+          case 'raw':
+            return runRaw(kafka, rawTopic, messages);
+          case 'relay':
+            return runRelay(kafka, relayTopic, outbox, count, true);
+          case 'plainRelay':
+            return runRelay(kafka, relayTopic, outbox, count, false);
+          case 'memoryRelay':
+            return runRelay(kafka, relayTopic, memoryOutbox, count, true);
+          case 'outboxOnly':
+            return runOutboxOnly(outbox, count);
+        }
+      });
+      if (which !== 'raw' && which !== 'memoryRelay' && (await outbox.pending()) !== 0)
+        throw new Error(`${which} left messages in the outbox`);
+      return { ms: result, cpu };
+    };
+    // Warm-up, not counted: every run once per shape, so that no run pays for the JIT compiling
+    // code paths (kafkajs', pg's, the relay's) that the runs before it did not touch.
+    if (WARMUP > 0) {
+      for (const shape of SHAPES)
+        for (const which of RUN_NAMES) await runOne(which, `warm-${shape.perStream}-${which}`, WARMUP, shape.perStream);
+      log(`warm-up done: ${WARMUP} messages per run and shape, not counted`);
+    }
     const producer = [];
     for (const shape of SHAPES) {
       const rounds: RoundResult[] = [];
@@ -398,28 +433,9 @@ const main = async () => {
         const ms = {} as Record<Run, number>;
         const cpu = {} as Record<Run, Cpu>;
         for (const which of order) {
-          const messages = makeMessages(`${shape.perStream}-${round}-${which}`, N, shape.perStream);
-          if (which !== 'raw' && which !== 'memoryRelay') await fillOutbox(outbox, pool, messages);
-          const memoryOutbox = createInMemoryOutbox();
-          if (which === 'memoryRelay') memoryOutbox.add(messages);
-          const { result, cpu: used } = await measured(() => {
-            switch (which) {
-              case 'raw':
-                return runRaw(kafka, rawTopic, messages);
-              case 'relay':
-                return runRelay(kafka, relayTopic, outbox, N, true);
-              case 'plainRelay':
-                return runRelay(kafka, relayTopic, outbox, N, false);
-              case 'memoryRelay':
-                return runRelay(kafka, relayTopic, memoryOutbox, N, true);
-              case 'outboxOnly':
-                return runOutboxOnly(outbox, N);
-            }
-          });
-          ms[which] = result;
-          cpu[which] = used;
-          if (which !== 'raw' && which !== 'memoryRelay' && (await outbox.pending()) !== 0)
-            throw new Error(`${which} left messages in the outbox`);
+          const done = await runOne(which, `${shape.perStream}-${round}-${which}`, N, shape.perStream);
+          ms[which] = done.ms;
+          cpu[which] = done.cpu;
         }
         rounds.push({ order: order.join(' > '), ms, cpu });
         log(
@@ -469,7 +485,14 @@ const main = async () => {
         source: broker.started ? 'scripts/kafka/broker.sh' : 'KAFKA_BROKERS',
       },
       postgres: { source: server.started ? 'embedded (fsync on)' : 'DATABASE_URL' },
-      params: { messages: N, roundsPerShape: ROUNDS, batchSize: BATCH, partitions: PARTITIONS, consumed: CONSUME },
+      params: {
+        messages: N,
+        roundsPerShape: ROUNDS,
+        batchSize: BATCH,
+        partitions: PARTITIONS,
+        consumed: CONSUME,
+        warmupMessages: WARMUP,
+      },
       target: { relayToRaw: TARGET },
       runs: RUNS,
       producer,
