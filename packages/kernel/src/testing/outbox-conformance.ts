@@ -16,7 +16,7 @@
  * while another owner holds an earlier one, and hands each stream out in order.
  */
 import type { Outbox, OutboxMessage } from '../messaging';
-import { ConformanceFailure } from './conformance/assert';
+import { check, equal, equalDeep } from './conformance/assert';
 import type { TestRegistrar } from './conformance/types';
 
 /** What the outbox suite needs from an adapter: a fresh, empty outbox and a way to write to it. */
@@ -36,13 +36,6 @@ export interface OutboxConformanceCase {
   readonly run: (factory: OutboxConformanceFactory) => Promise<void>;
 }
 
-const fail = (message: string): never => {
-  throw new ConformanceFailure(message);
-};
-const same = (actual: ReadonlyArray<string>, expected: ReadonlyArray<string>, what: string) => {
-  if (actual.length !== expected.length || actual.some((id, i) => id !== expected[i]))
-    fail(`${what}: expected [${expected.join(', ')}], got [${actual.join(', ')}]`);
-};
 const ids = (messages: ReadonlyArray<OutboxMessage>) => messages.map((m) => m.id);
 
 let run = 0;
@@ -89,22 +82,22 @@ export const outboxConformanceCases: ReadonlyArray<OutboxConformanceCase> = [
     run: withOutbox(async (outbox, add) => {
       const messages = interleaved(6, 5);
       await add(messages);
-      if ((await outbox.pending()) !== 30) fail(`pending: expected 30, got ${await outbox.pending()}`);
+      equal(await outbox.pending(), 30, 'pending after writing');
       const seen: string[] = [];
       for (let pass = 0; pass < 100 && (await outbox.pending()) > 0; pass++) {
         const batch = await outbox.claim({ owner: 'r', batchSize: 4, leaseMs: LEASE });
         seen.push(...ids(batch));
         await outbox.markPublished('r', ids(batch));
       }
-      same([...seen].sort(), ids(messages).sort(), 'every message exactly once');
+      equalDeep([...seen].sort(), ids(messages).sort(), 'every message exactly once');
       for (const stream of new Set(messages.map((m) => m.streamId))) {
-        same(
+        equalDeep(
           seen.filter((id) => id.startsWith(`${stream}:`)),
           ids(messages.filter((m) => m.streamId === stream)),
           `stream ${stream} in order`,
         );
       }
-      same(ids(await outbox.claim({ owner: 'r', batchSize: 10, leaseMs: LEASE })), [], 'nothing left');
+      equalDeep(ids(await outbox.claim({ owner: 'r', batchSize: 10, leaseMs: LEASE })), [], 'nothing left');
     }),
   },
   {
@@ -118,15 +111,14 @@ export const outboxConformanceCases: ReadonlyArray<OutboxConformanceCase> = [
         const batch = await outbox.claim({ owner, batchSize: 3, leaseMs: LEASE });
         for (const m of batch) {
           const holder = held.get(m.streamId);
-          if (holder !== undefined && holder !== owner)
-            fail(`${m.id} went to ${owner} while ${holder} holds its stream`);
+          check(holder === undefined || holder === owner, `${m.id} went to ${owner} while ${holder} holds its stream`);
           held.set(m.streamId, owner);
           const expected = next.get(m.streamId) ?? 0;
-          if (Number(m.streamVersion) !== expected) fail(`${m.id} handed out before version ${expected} of its stream`);
+          check(Number(m.streamVersion) === expected, `${m.id} handed out before version ${expected} of its stream`);
           next.set(m.streamId, expected + 1);
         }
       }
-      if (held.size === 0) fail('no owner got anything');
+      check(held.size > 0, 'some owner got messages');
     }),
   },
   {
@@ -135,20 +127,20 @@ export const outboxConformanceCases: ReadonlyArray<OutboxConformanceCase> = [
       const messages = interleaved(1, 4);
       await add(messages);
       const [m0, m1, m2, m3] = ids(messages) as [string, string, string, string];
-      same(ids(await outbox.claim({ owner: 'a', batchSize: 2, leaseMs: LEASE })), [m0, m1], 'first claim');
-      same(
+      equalDeep(ids(await outbox.claim({ owner: 'a', batchSize: 2, leaseMs: LEASE })), [m0, m1], 'first claim');
+      equalDeep(
         ids(await outbox.claim({ owner: 'a', batchSize: 10, leaseMs: LEASE, ahead: true })),
         [m2, m3],
         'a claim ahead continues the stream in flight',
       );
-      same(ids(await outbox.claim({ owner: 'b', batchSize: 10, leaseMs: LEASE })), [], 'another owner gets none');
-      same(
+      equalDeep(ids(await outbox.claim({ owner: 'b', batchSize: 10, leaseMs: LEASE })), [], 'another owner gets none');
+      equalDeep(
         ids(await outbox.claim({ owner: 'a', batchSize: 10, leaseMs: LEASE })),
         [m0, m1, m2, m3],
         'a plain claim hands the unmarked claims out again',
       );
       await outbox.markPublished('a', [m0, m1, m2, m3]);
-      if ((await outbox.pending()) !== 0) fail('marked messages are no longer pending');
+      equal(await outbox.pending(), 0, 'marked messages are no longer pending');
     }),
   },
   {
@@ -157,15 +149,15 @@ export const outboxConformanceCases: ReadonlyArray<OutboxConformanceCase> = [
       const messages = interleaved(1, 2);
       await add(messages);
       const all = ids(messages);
-      same(ids(await outbox.claim({ owner: 'a', batchSize: 10, leaseMs: LEASE })), all, 'a claims');
+      equalDeep(ids(await outbox.claim({ owner: 'a', batchSize: 10, leaseMs: LEASE })), all, 'a claims');
       await outbox.markPublished('b', all);
-      if ((await outbox.pending()) !== 2) fail('a mark by an owner that holds nothing changed something');
+      equal(await outbox.pending(), 2, 'a mark by an owner that holds nothing changes nothing');
       await outbox.release('a', all);
-      same(ids(await outbox.claim({ owner: 'b', batchSize: 10, leaseMs: LEASE })), all, 'released, b claims them');
+      equalDeep(ids(await outbox.claim({ owner: 'b', batchSize: 10, leaseMs: LEASE })), all, 'released, b claims them');
       await outbox.markPublished('a', all);
-      if ((await outbox.pending()) !== 2) fail('a mark by the owner that released them changed something');
+      equal(await outbox.pending(), 2, 'a mark by the owner that released them changes nothing');
       await outbox.markPublished('b', all);
-      if ((await outbox.pending()) !== 0) fail('the holder’s mark publishes');
+      equal(await outbox.pending(), 0, 'the holder’s mark publishes');
     }),
   },
 ];
