@@ -11,7 +11,8 @@ import {
 import type { Pool, PoolClient } from 'pg';
 import type { Queryable } from '../leases/lease';
 import type { InTransactionHook } from '../postgres-event-store';
-import { LOCK_CLASS } from '../locks';
+import { appendLockSql } from '../locks';
+import { schemaName } from '../schema-name';
 import { DEFAULT_SCHEMA, assertSchemaName, qualified } from '../support/qualified-name';
 import { assertPositiveInt, assertPositiveMs } from '../support/transaction';
 
@@ -31,7 +32,7 @@ export const writeOutboxMessages = async (
 ): Promise<void> => {
   if (messages.length === 0) return;
   await db.query(
-    `WITH write_lock AS MATERIALIZED (SELECT pg_advisory_xact_lock($10::int, hashtext($11::text)))
+    `WITH write_lock AS MATERIALIZED (${appendLockSql(schemaName(schema))})
      INSERT INTO ${qualified(schema, 'ordo_outbox')}
        (id, stream_id, stream_version, global_position, topic, message_key, type, payload, headers, bucket)
      SELECT m.*, ${qualified(schema, 'ordo_outbox_bucket')}(m.stream_id)
@@ -50,8 +51,6 @@ export const writeOutboxMessages = async (
       messages.map((m) => m.type),
       messages.map((m) => JSON.stringify(m.payload)),
       messages.map((m) => JSON.stringify(m.headers)),
-      LOCK_CLASS.append,
-      schema,
     ],
   );
 };
