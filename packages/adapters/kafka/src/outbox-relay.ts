@@ -58,6 +58,14 @@ export interface KafkaOutboxRelay {
 const positiveInteger = (value: number, path: string): number =>
   positiveIntegerOption('invalid_relay_option', value, path);
 
+/** Claims a pipelining relay keeps made ahead of the one it publishes. */
+const AHEAD_DEPTH = 2;
+/**
+ * Batches a pipelining relay claims at once (published `batchSize` at a time): fewer, larger
+ * claims keep the claims ahead answered before the publishes need them.
+ */
+const BATCHES_PER_CLAIM = 2;
+
 /**
  * Moves outbox messages to Kafka, at least once and in per-stream order, with the semantics of
  * the kernel's `relayOnce`: claim a batch under a lease, publish it with one `sendBatch` and wait
@@ -80,14 +88,6 @@ const positiveInteger = (value: number, path: string): number =>
  * its unmarked claims out again (republished: duplicates, never gaps).
  * `pipeline: false` runs plain `relayOnce` passes.
  */
-/** Claims a pipelining relay keeps made ahead of the one it publishes. */
-const AHEAD_DEPTH = 2;
-/**
- * Batches a pipelining relay claims at once (published `batchSize` at a time): fewer, larger
- * claims keep the claims ahead answered before the publishes need them.
- */
-const BATCHES_PER_CLAIM = 2;
-
 export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaOutboxRelay => {
   const owner = options.owner ?? `kafka-relay-${randomUUID()}`;
   if (owner === '')
@@ -145,13 +145,15 @@ export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaO
     const marks = new Set<Promise<void>>();
     /** Claims ahead are made only while every earlier batch is published or being published. */
     let inOrder = false;
-    /** Claims ahead, in claim order: each starts once the one before it is answered. */
+    /**
+     * Claims ahead, in claim order: each starts once the one before it is answered (the loop
+     * awaits a claim when it takes it off the queue, so an empty queue has none in flight).
+     */
     const queue: Array<Promise<ReadonlyArray<OutboxMessage>>> = [];
-    let lastAhead: Promise<unknown> = Promise.resolve();
     const claimAhead = () => {
-      const claim = lastAhead.then(() => outbox.claim({ owner, batchSize: claimSize, leaseMs, ahead: true }));
+      const previous = queue[queue.length - 1]?.catch(() => undefined) ?? Promise.resolve();
+      const claim = previous.then(() => outbox.claim({ owner, batchSize: claimSize, leaseMs, ahead: true }));
       claim.catch(() => undefined);
-      lastAhead = claim.catch(() => undefined);
       queue.push(claim);
     };
     const claimAgain = async () => {
