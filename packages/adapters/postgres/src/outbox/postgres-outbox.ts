@@ -122,7 +122,7 @@ const toMessage = (row: ClaimedRow): OutboxMessage => {
   };
 };
 
-/** Where a claimed message sits, packed in one number: `seq * 64 + bucket`. */
+/** Buckets the streams are spread over (fixed by migration 107's `ordo_outbox_bucket`). */
 const BUCKETS = 64;
 
 /** Claimed messages remembered for marking without a lookup; beyond this, marks look ids up. */
@@ -175,8 +175,8 @@ export class PostgresOutbox implements Outbox {
   readonly #pool: Pool;
   readonly #schema: string;
   /**
-   * Bucket and sequence number of the messages this instance claimed and has not yet marked or
-   * released, so that a mark sends one position per bucket instead of every id. Ids it does not
+   * Bucket and sequence number (packed in one number, `seq * BUCKETS + bucket`) of the messages
+   * this instance claimed and has not yet marked or released, so that a mark sends one position per bucket instead of every id. Ids it does not
    * know (claimed by another instance, or forgotten past the cap) are looked up in the table.
    */
   readonly #claimed = new Map<string, number>();
@@ -228,16 +228,12 @@ export class PostgresOutbox implements Outbox {
     // claim hand out again messages that were just published.
     const rows = await this.#pool.query<{ batch: unknown }>(
       `WITH ${NO_FLUSH_WAIT}, mine AS MATERIALIZED (
-         SELECT b.bucket,
-                CASE WHEN $4::boolean THEN greatest(b.claimed_through, w.published_through)
-                     ELSE w.published_through END AS start,
-                true AS was_mine
+         SELECT b.bucket, s.start, true AS was_mine
          FROM ${buckets} b JOIN ${watermarks} w ON w.bucket = b.bucket
+           CROSS JOIN LATERAL (SELECT CASE WHEN $4::boolean THEN greatest(b.claimed_through, w.published_through)
+                                           ELSE w.published_through END AS start) s
          WHERE b.owner = $2
-           AND EXISTS (SELECT 1 FROM ${outbox} o
-                       WHERE o.bucket = b.bucket
-                         AND o.seq > CASE WHEN $4::boolean THEN greatest(b.claimed_through, w.published_through)
-                                          ELSE w.published_through END)
+           AND EXISTS (SELECT 1 FROM ${outbox} o WHERE o.bucket = b.bucket AND o.seq > s.start)
          ORDER BY b.bucket
          FOR UPDATE OF b
        ), free AS MATERIALIZED (
@@ -250,7 +246,7 @@ export class PostgresOutbox implements Outbox {
        ), locked AS MATERIALIZED (
          SELECT * FROM mine UNION ALL SELECT * FROM free
        ), bounds AS MATERIALIZED (
-         SELECT ARRAY(SELECT l.start FROM generate_series(0, 63) AS g LEFT JOIN locked l ON l.bucket = g ORDER BY g)
+         SELECT ARRAY(SELECT l.start FROM generate_series(0, ${BUCKETS - 1}) AS g LEFT JOIN locked l ON l.bucket = g ORDER BY g)
                   AS starts,
                 (SELECT min(n.seq) FROM locked l
                    CROSS JOIN LATERAL (SELECT o.seq FROM ${outbox} o WHERE o.bucket = l.bucket AND o.seq > l.start
