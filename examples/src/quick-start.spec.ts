@@ -11,6 +11,7 @@ test('the quick-start example runs and prints what the README promises', () => {
   });
   assert.match(out, /same command id again\s+ok, version 1 \(duplicate, nothing appended\)/);
   assert.match(out, /bad input\s+ValidationError: invalid command: quantity: expected number, got "many"/);
+  assert.match(out, /bad time\s+ValidationError: invalid command: occurredAt: expected ISO-8601 date-time/);
   assert.match(out, /add after check-out\s+DomainError: the cart is already checked out/);
   assert.match(out, /stream cart-1: 0:ItemAdded, 1:ItemAdded, 2:CartCheckedOut/);
   assert.match(out, /units per sku: \{ book: 2, pen: 1 \}/);

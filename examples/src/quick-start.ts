@@ -58,7 +58,7 @@ const carts = createCommandHandler({
   decider: cart,
   store,
   streamId: (command: CartCommand) => `cart-${command.cartId}`,
-  commandCodec: CartCommands.codec, // untrusted input is decoded: bad input is a ValidationError
+  commandCodec: CartCommands.codec, // adds handleUntrusted: bad input is a ValidationError value
   eventCodec: CartEvents.codec, // stored events are decoded on load too
 });
 
@@ -83,13 +83,15 @@ show(
   'same command id again',
   await carts.handle({ type: 'AddItem', cartId: '1', sku: 'pen', quantity: 1 }, { commandId: 'c2', occurredAt: at }),
 );
+// Input from outside (an HTTP body, a message) goes through the codec: `handle` takes only typed commands.
 show(
   'bad input',
-  await carts.handle(
+  await carts.handleUntrusted(
     { type: 'AddItem', cartId: '1', sku: 'pen', quantity: 'many' },
     { commandId: 'c3', occurredAt: at },
   ),
 );
+show('bad time', await carts.handle({ type: 'CheckOut', cartId: '1' }, { commandId: 'c4', occurredAt: 'yesterday' }));
 show('check out', await carts.handle({ type: 'CheckOut', cartId: '1' }, { commandId: 'c4', occurredAt: at }));
 show(
   'add after check-out',

@@ -3,7 +3,8 @@ import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { type CommandContext, createCommandHandler, metadataFor } from './command-handler';
+import type { CommandContext } from './command-context';
+import { createCommandHandler, metadataFor } from './command-handler';
 import { accept, type Decider, reject } from './decider';
 import { domainError, InvalidInputError } from './errors';
 import type { EventStore, ReadStreamOptions } from './event-store';
@@ -107,7 +108,7 @@ test('a valid command is decided and appended with its metadata', async () => {
 test('a command that does not decode answers a ValidationError naming the field; nothing is appended', async () => {
   const store = newStore();
   const handler = createCommandHandler({ decider: wallet, store, streamId, commandCodec: WalletCommands.codec });
-  const r = await handler.handle({ type: 'Credit', walletId: 'a', amount: 'five' }, ctx());
+  const r = await handler.handleUntrusted({ type: 'Credit', walletId: 'a', amount: 'five' }, ctx());
   assert.ok(E.isLeft(r));
   if (E.isLeft(r)) {
     assert.is(r.left._tag, 'ValidationError');
@@ -116,7 +117,7 @@ test('a command that does not decode answers a ValidationError naming the field;
       assert.ok(r.left.message.startsWith('invalid command'), r.left.message);
     }
   }
-  const unknown = await handler.handle({ type: 'Steal', walletId: 'a' }, ctx());
+  const unknown = await handler.handleUntrusted({ type: 'Steal', walletId: 'a' }, ctx());
   assert.ok(E.isLeft(unknown) && unknown.left._tag === 'ValidationError' && unknown.left.issues[0]?.path === 'type');
   assert.equal(await store.readAll(), []);
 });

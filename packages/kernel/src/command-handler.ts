@@ -1,5 +1,7 @@
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
+import { type CommandContext, commandContextIssues, streamIdIssue } from './command-context';
+import { type ConflictBackoff, jitteredBackoff } from './conflict-backoff';
 import { type Decider, fold } from './decider';
 import {
   type ConcurrencyConflict,
@@ -7,12 +9,15 @@ import {
   InvalidInputError,
   isInvalidInputError,
   type ValidationError,
+  type ValidationIssue,
+  validationError,
 } from './errors';
 import type { AnyEvent, EventStore } from './event-store';
 import type { StreamState } from './expected-version';
 import type { EventMetadata, NewEvent, RecordedEvent } from './metadata';
 import type { SnapshotPolicy, SnapshotStore } from './snapshot';
 import type { StateCache } from './state-cache';
+import { createStreamQueue, type StreamQueue } from './stream-queue';
 import { decodeWith } from './validation';
 import { isWrongExpectedVersionError } from './wrong-expected-version-error';
 
@@ -34,31 +39,32 @@ export interface CommandHandlerConfig<C, Ev extends AnyEvent, S> {
   readonly store: EventStore<Ev>;
   /** The stream a command targets. */
   readonly streamId: (command: C) => string;
-  /** Decodes untrusted commands; without it `handle` trusts its input's type. */
+  /**
+   * Decodes untrusted commands: with it the handler also has `handleUntrusted(input: unknown)`,
+   * which answers a malformed command as a ValidationError naming the field. `handle` trusts its
+   * input's type and does not decode.
+   */
   readonly commandCodec?: t.Type<C, unknown, unknown>;
   /** Decodes loaded events; a stored event that does not decode is a corrupt store and throws. */
   readonly eventCodec?: t.Type<Ev, unknown, unknown>;
-  /** Retries after a version conflict; defaults to 3. */
+  /**
+   * Retries after a version conflict, the retry budget; defaults to {@link DEFAULT_MAX_RETRIES}.
+   * Conflicts come only from writers outside this handler (other processes, other handlers
+   * without a shared `queue`): the handler's own commands on one stream queue behind each other.
+   */
   readonly maxRetries?: number;
+  /** Waits between conflict retries; defaults to `jitteredBackoff()` (exponential, full jitter, 4 ms doubling up to 200 ms). */
+  readonly backoff?: ConflictBackoff;
+  /**
+   * Serialises the commands of one stream; defaults to a queue of this handler's own. Pass one
+   * queue to several handlers writing the same streams to serialise them together, or `false`
+   * to let commands race (each conflict then costs a retry).
+   */
+  readonly queue?: StreamQueue | false;
   readonly snapshots?: SnapshotSettings<S>;
   readonly cache?: StateCache<S>;
   /** Event ids of a command's events; defaults to `${commandId}:${index}`, which makes retries idempotent. */
   readonly eventId?: (commandId: string, index: number) => string;
-}
-
-/** Who/when/why of one command: the command id drives idempotency, the rest becomes metadata. */
-export interface CommandContext {
-  /** Unique per command; handling the same command id twice appends once. */
-  readonly commandId: string;
-  /** ISO-8601 time the command was issued (the kernel has no clock). */
-  readonly occurredAt: string;
-  /** Defaults to the command id. */
-  readonly correlationId?: string;
-  /** Defaults to the command id. */
-  readonly causationId?: string;
-  readonly tenantId?: string;
-  readonly traceparent?: string;
-  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A handled command. */
@@ -78,13 +84,32 @@ export interface CommandSuccess<Ev, S> {
 /** Why a command was not handled. */
 export type CommandFailure = DomainError | ValidationError | ConcurrencyConflict;
 
+/** What handling one command answers: a success, or an expected failure as a value. */
+export type CommandResult<Ev, S> = E.Either<CommandFailure, CommandSuccess<Ev, S>>;
+
 /** A configured command handler. */
 export interface CommandHandler<C, Ev, S> {
-  /** Loads, decides, appends; retries on conflicts. Unexpected failures (store down) reject. */
-  handle(command: C | unknown, context: CommandContext): Promise<E.Either<CommandFailure, CommandSuccess<Ev, S>>>;
+  /**
+   * Handles a command whose type the caller vouches for: loads, decides, appends; retries on
+   * conflicts. Bad input (an invalid context or stream id) is a ValidationError value and writes
+   * nothing; only unexpected failures (a store down) reject.
+   */
+  handle(command: C, context: CommandContext): Promise<CommandResult<Ev, S>>;
   /** Loads the current state of a stream (from cache, snapshot and events). */
   load(streamId: string): Promise<{ readonly state: S; readonly version: StreamState }>;
 }
+
+/** A command handler built with a `commandCodec`: it also takes input of unknown shape. */
+export interface UntrustedCommandHandler<C, Ev, S> extends CommandHandler<C, Ev, S> {
+  /**
+   * Decodes `input` with the command codec, then handles it as {@link CommandHandler.handle}
+   * does. A malformed command is a ValidationError value naming every offending field.
+   */
+  handleUntrusted(input: unknown, context: CommandContext): Promise<CommandResult<Ev, S>>;
+}
+
+/** Default {@link CommandHandlerConfig.maxRetries}. */
+export const DEFAULT_MAX_RETRIES = 8;
 
 interface Loaded<S> {
   state: S;
@@ -96,13 +121,28 @@ interface Loaded<S> {
 
 /**
  * Builds a command handler: load (cache, snapshot, then the events after it), decide, append with
- * the loaded version; on a conflict fold the newer events and decide again, up to `maxRetries`.
- * A command id already seen in the stream answers `duplicate: true` without appending.
+ * the loaded version; on a conflict fold the newer events and decide again, up to `maxRetries`,
+ * waiting as `backoff` says between attempts. Commands of one stream queue behind each other.
+ * A command id already seen in the stream answers `duplicate: true` without appending. With a
+ * `commandCodec` the handler also has `handleUntrusted`.
  */
-export const createCommandHandler = <C, Ev extends AnyEvent, S>(
+export function createCommandHandler<C, Ev extends AnyEvent, S>(
+  config: CommandHandlerConfig<C, Ev, S> & { readonly commandCodec: t.Type<C, unknown, unknown> },
+): UntrustedCommandHandler<C, Ev, S>;
+export function createCommandHandler<C, Ev extends AnyEvent, S>(
   config: CommandHandlerConfig<C, Ev, S>,
-): CommandHandler<C, Ev, S> => {
-  const maxRetries = config.maxRetries ?? 3;
+): CommandHandler<C, Ev, S>;
+export function createCommandHandler<C, Ev extends AnyEvent, S>(
+  config: CommandHandlerConfig<C, Ev, S>,
+): CommandHandler<C, Ev, S> | UntrustedCommandHandler<C, Ev, S> {
+  const maxRetries = config.maxRetries ?? DEFAULT_MAX_RETRIES;
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) {
+    throw new InvalidInputError('invalid_options', 'maxRetries must be an integer >= 0', [
+      { path: 'maxRetries', expected: 'integer >= 0', actual: maxRetries },
+    ]);
+  }
+  const backoff = config.backoff ?? jitteredBackoff();
+  const queue = config.queue === false ? undefined : (config.queue ?? createStreamQueue());
   const eventId = config.eventId ?? ((commandId: string, index: number) => `${commandId}:${index}`);
   const decodeCommand = config.commandCodec ? decodeWith(config.commandCodec, 'command') : undefined;
   const decodeEvent = config.eventCodec ? decodeWith(config.eventCodec, 'stored event') : undefined;
@@ -189,19 +229,11 @@ export const createCommandHandler = <C, Ev extends AnyEvent, S>(
     }
   };
 
-  const handle: CommandHandler<C, Ev, S>['handle'] = async (input, context) => {
-    let command: C;
-    if (decodeCommand) {
-      const decoded = decodeCommand(input);
-      if (E.isLeft(decoded)) return decoded;
-      command = decoded.right;
-    } else {
-      command = input as C;
-    }
-    const streamId = config.streamId(command);
+  /** Decides and appends `command` on its stream, retrying after conflicts; runs in the stream's queue. */
+  const run = async (command: C, streamId: string, context: CommandContext): Promise<CommandResult<Ev, S>> => {
     let loaded = await loadInitial(streamId, context.commandId);
-
     for (let attempt = 1; attempt <= maxRetries + 1; attempt++) {
+      if (attempt > 1) await backoff.wait(backoff.delayMs(attempt - 1, context.commandId));
       if (loaded.seenCommand) {
         return E.right({ streamId, events: [], version: loaded.version, state: loaded.state, duplicate: true });
       }
@@ -248,6 +280,9 @@ export const createCommandHandler = <C, Ev extends AnyEvent, S>(
           const current = await catchUp(streamId, loaded, undefined);
           return E.right({ streamId, events: [], version: current.version, state: current.state, duplicate: true });
         }
+        // The store refused the decided events (data JSON cannot carry, an oversized event) and
+        // wrote nothing: bad input, answered as a value like every other.
+        if (isInvalidInputError(error)) return E.left(storeRefusal(error));
         throw error;
       }
     }
@@ -259,14 +294,39 @@ export const createCommandHandler = <C, Ev extends AnyEvent, S>(
     });
   };
 
+  const handle: CommandHandler<C, Ev, S>['handle'] = async (command, context) => {
+    const issues: ValidationIssue[] = [...commandContextIssues(context)];
+    const streamId = config.streamId(command);
+    const streamIssue = streamIdIssue(streamId);
+    if (streamIssue !== undefined) issues.unshift(streamIssue);
+    if (issues.length > 0) return E.left(validationError(issues, 'command'));
+    return queue === undefined
+      ? run(command, streamId, context)
+      : queue.run(streamId, () => run(command, streamId, context));
+  };
+
+  const load: CommandHandler<C, Ev, S>['load'] = async (streamId) => {
+    const loaded = await loadInitial(streamId, undefined);
+    return { state: loaded.state, version: loaded.version };
+  };
+
+  if (decodeCommand === undefined) return { handle, load };
   return {
     handle,
-    load: async (streamId) => {
-      const loaded = await loadInitial(streamId, undefined);
-      return { state: loaded.state, version: loaded.version };
+    handleUntrusted: async (input, context) => {
+      const decoded = decodeCommand(input);
+      return E.isLeft(decoded) ? decoded : handle(decoded.right, context);
     },
+    load,
   };
-};
+}
+
+/** A store's InvalidInputError for the decided events, as the ValidationError value the handler answers. */
+const storeRefusal = (error: InvalidInputError): ValidationError => ({
+  _tag: 'ValidationError',
+  message: `the events decided for this command cannot be stored (${error.code}): ${error.message}`,
+  issues: error.issues,
+});
 
 const fromScratch = <S>(initialState: S): Loaded<S> => ({
   state: initialState,

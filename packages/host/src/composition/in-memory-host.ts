@@ -79,7 +79,7 @@ export const createInMemoryHost = async (options: InMemoryHostOptions = {}): Pro
     if (route?.kind !== 'handler') {
       return E.left(domainError('unknown_command', `no command handler for type '${String(type)}'`, { type }));
     }
-    return route.handler.handle(command, {
+    return route.handler.handleUntrusted(command, {
       ...context,
       commandId: context.commandId ?? ids.next(),
       occurredAt: context.occurredAt ?? clock.now().toISOString(),

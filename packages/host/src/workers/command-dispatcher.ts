@@ -3,7 +3,7 @@ import {
   type AnyEvent,
   type CommandContext,
   type CommandFailure,
-  type CommandHandler,
+  type UntrustedCommandHandler,
   domainError,
   type Inbox,
 } from '@ordo/kernel';
@@ -22,7 +22,7 @@ export interface CommandEnvelope<C extends AnyEvent = AnyEvent> {
 
 /** Where one command type goes: a decider's command handler, or an effectful service. */
 export type CommandRoute =
-  | { readonly kind: 'handler'; readonly handler: CommandHandler<unknown, AnyEvent, unknown> }
+  | { readonly kind: 'handler'; readonly handler: UntrustedCommandHandler<unknown, AnyEvent, unknown> }
   | { readonly kind: 'service'; readonly run: (envelope: CommandEnvelope) => Promise<void> };
 
 /** What dispatching one command did. */
@@ -104,7 +104,7 @@ export const createCommandDispatcher = (options: CommandDispatcherOptions): Comm
       ...(envelope.correlationId === undefined ? {} : { correlationId: envelope.correlationId }),
       ...(envelope.causationId === undefined ? {} : { causationId: envelope.causationId }),
     };
-    const result = await route.handler.handle(envelope.command, context);
+    const result = await route.handler.handleUntrusted(envelope.command, context);
     if (E.isRight(result)) return { kind: 'accepted', streamId: result.right.streamId, events: result.right.events };
     const failure = result.left;
     if (failure._tag === 'ConcurrencyConflict') throw new DispatchConflictError(envelope.commandId, failure.message);
