@@ -15,3 +15,4 @@ export * from './group-commit';
 export * from './append-notifications';
 export * from './postgres-event-store';
 export * from './extras';
+export * from './projections/json-document-projection';
