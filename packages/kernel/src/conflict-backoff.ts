@@ -22,7 +22,7 @@ const waitWithTimers = (ms: number): Promise<void> => {
 
 /** Options of {@link jitteredBackoff}. */
 export interface JitteredBackoffOptions {
-  /** Upper bound of the first retry's delay, in ms; doubles on every retry. Defaults to 4. */
+  /** Upper bound of the first retry's delay, in ms; doubles on every retry. Defaults to 1. */
   readonly baseMs?: number;
   /** Upper bound of any delay, in ms. Defaults to 200. */
   readonly maxMs?: number;
@@ -37,7 +37,7 @@ export interface JitteredBackoffOptions {
  * draw different delays, and one command's delays are reproducible.
  */
 export const jitteredBackoff = (options: JitteredBackoffOptions = {}): ConflictBackoff => {
-  const baseMs = options.baseMs ?? 4;
+  const baseMs = options.baseMs ?? 1;
   const maxMs = options.maxMs ?? 200;
   for (const [field, value] of [
     ['baseMs', baseMs],
