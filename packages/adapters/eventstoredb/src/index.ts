@@ -1,21 +1,27 @@
 /**
  * @ordo/adapter-eventstoredb: Ordo's event store, checkpoint store and snapshot store on
  * EventStoreDB / KurrentDB through the official `@eventstore/db-client`.
+ *
+ * The public surface, by port. Everything else in `src/` (the mappings of versions, positions,
+ * event ids, metadata and errors, the append plan, the subscription machinery) is internal.
  */
-export * from './adapter';
-export * from './eventstoredb-event-store';
-export * from './checkpoint-store';
-export * from './snapshot-store';
-export * from './client-port';
-export * from './subscription';
-export * from './backoff';
-export * from './stream-naming';
-export * from './event-id';
-export * from './expected-version-mapping';
-export * from './position-mapping';
-export * from './error-mapping';
-export * from './metadata-encoding';
-export * from './event-mapping';
-export * from './read-options';
-export * from './append-plan';
-export * from './conformance-gaps';
+export { createEventStoreDbAdapter } from './client';
+export type {
+  ClientRead,
+  ClientSubscription,
+  EventStoreDbAdapter,
+  EventStoreDbAdapterOptions,
+  EventStoreDbClientPort,
+} from './client';
+export {
+  EVENTSTOREDB_CONFORMANCE_GAPS,
+  EventStoreDbEventStore,
+  UnsupportedPositionError,
+  isTransientError,
+} from './event-store';
+export type { EventStoreDbEventStoreOptions } from './event-store';
+export type { RetryPolicy, SubscriptionSettings } from './subscriptions';
+export { EventStoreDbCheckpointStore } from './checkpoints';
+export type { EventStoreDbCheckpointStoreOptions } from './checkpoints';
+export { EventStoreDbSnapshotStore } from './snapshots';
+export type { EventStoreDbSnapshotStoreOptions } from './snapshots';

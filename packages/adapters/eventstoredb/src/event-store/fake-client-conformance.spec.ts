@@ -2,7 +2,7 @@ import { eventStoreConformance } from '@ordo/kernel/testing';
 import { test } from 'uvu';
 import { EVENTSTOREDB_CONFORMANCE_GAPS } from './conformance-gaps';
 import { EventStoreDbEventStore } from './eventstoredb-event-store';
-import { FakeEventStoreDbClient } from './testing/fake-client';
+import { FakeEventStoreDbClient } from '../test-support';
 
 /**
  * The kernel's conformance suite against this adapter on the in-process fake client

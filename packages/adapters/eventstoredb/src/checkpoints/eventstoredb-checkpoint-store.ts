@@ -1,8 +1,8 @@
 import { InvalidInputError, MAX_STREAM_ID_LENGTH, describeValue, type CheckpointStore } from '@ordo/kernel';
-import type { EventStoreDbClientPort } from './client-port';
-import { mapAppendError } from './error-mapping';
-import { MaxCountKeeper, readLatest, recordEvent } from './internal-streams';
-import { streamNaming, type StreamNaming } from './stream-naming';
+import type { EventStoreDbClientPort } from '../client/client-port';
+import { mapAppendError } from '../event-store/error-mapping';
+import { MaxCountKeeper, readLatest, recordEvent } from '../event-store/internal-streams';
+import { streamNaming, type StreamNaming } from '../event-store/stream-naming';
 
 /**
  * Checkpoints on EventStoreDB: one stream per checkpoint name (`_ordo_checkpoint-<name>` under

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BACKWARDS, END, type JSONType, type ResolvedEvent } from '@eventstore/db-client';
-import { consumeRead, type EventStoreDbClientPort } from './client-port';
+import { consumeRead, type EventStoreDbClientPort } from '../client/client-port';
 import { isStreamNotFound } from './error-mapping';
 
 /**

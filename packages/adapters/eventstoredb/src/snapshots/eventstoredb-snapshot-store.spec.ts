@@ -1,9 +1,9 @@
 import type { InvalidInputError, Snapshot } from '@ordo/kernel';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EventStoreDbEventStore } from './eventstoredb-event-store';
-import { EventStoreDbSnapshotStore, SNAPSHOT_EVENT_TYPE } from './snapshot-store';
-import { FakeEventStoreDbClient } from './testing/fake-client';
+import { EventStoreDbEventStore } from '../event-store/eventstoredb-event-store';
+import { EventStoreDbSnapshotStore, SNAPSHOT_EVENT_TYPE } from './eventstoredb-snapshot-store';
+import { FakeEventStoreDbClient, invalidOptions, thrown } from '../test-support';
 
 const snap = (version: bigint, deciderVersion = 'v1', state: unknown = { total: Number(version) }): Snapshot => ({
   streamId: 'order-1',
@@ -59,7 +59,14 @@ test('bad snapshots are refused naming the field; corrupt stored ones are report
   const error = await rejection(snapshots.load('order-1', 'v1'));
   assert.is((error as InvalidInputError).code, 'corrupt_snapshot');
   assert.is((error as InvalidInputError).issues[0]?.path, 'data.version');
-  assert.throws(() => new EventStoreDbSnapshotStore(client, { keep: 0 }), /keep/);
+  assert.equal(
+    thrown(() => new EventStoreDbSnapshotStore(client, { keep: 0 })),
+    invalidOptions('keep'),
+  );
+  assert.equal(
+    thrown(() => new EventStoreDbSnapshotStore(client, { streamPrefix: '$x' })),
+    invalidOptions('streamPrefix'),
+  );
 });
 
 test.run();

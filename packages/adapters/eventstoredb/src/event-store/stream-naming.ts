@@ -1,4 +1,5 @@
 import { InvalidInputError } from '@ordo/kernel';
+import { invalidOption } from '../option-checks';
 
 /**
  * How Ordo stream ids become EventStoreDB stream names.
@@ -40,7 +41,11 @@ export interface StreamNaming {
   readonly snapshotStreamName: (streamId: string) => string;
 }
 
-/** Throws {@link InvalidInputError} `invalid_prefix` unless `prefix` can name streams. */
+/**
+ * Throws {@link InvalidInputError} `invalid_options` (path `streamPrefix`) unless `prefix` can
+ * name streams: a string of at most {@link MAX_PREFIX_LENGTH} printable characters, not starting
+ * with `$` (EventStoreDB's system streams).
+ */
 export function assertValidPrefix(prefix: unknown): asserts prefix is string {
   if (
     typeof prefix !== 'string' ||
@@ -49,10 +54,10 @@ export function assertValidPrefix(prefix: unknown): asserts prefix is string {
     /[\u0000-\u001f\u007f]/.test(prefix) ||
     prefix.startsWith('$')
   ) {
-    throw new InvalidInputError(
-      'invalid_prefix',
-      `stream prefix must be a string of at most ${MAX_PREFIX_LENGTH} printable characters not starting with '$'`,
-      [{ path: 'streamPrefix', expected: 'printable string not starting with $', actual: prefix }],
+    throw invalidOption(
+      'streamPrefix',
+      `a string of at most ${MAX_PREFIX_LENGTH} printable characters not starting with '$'`,
+      prefix,
     );
   }
 }

@@ -10,7 +10,6 @@ import {
   InvalidInputError,
   WrongExpectedVersionError,
   assertValidAppend,
-  describeValue,
   type AnyEvent,
   type AppendLimits,
   type AppendOptions,
@@ -24,9 +23,15 @@ import {
   type SubscribeOptions,
   type Subscription,
 } from '@ordo/kernel';
-import { AppendDoorbell } from './append-doorbell';
+import { consumeRead, type EventStoreDbClientPort } from '../client/client-port';
+import { checkDurationOption, checkRetryCountOption, integerOption, invalidOption } from '../option-checks';
+import { AppendDoorbell } from '../subscriptions/append-doorbell';
+import {
+  resilientSubscription,
+  type ScanResult,
+  type SubscriptionSettings,
+} from '../subscriptions/resilient-subscription';
 import { planAppend, type StoredEventRef } from './append-plan';
-import { consumeRead, type EventStoreDbClientPort } from './client-port';
 import { isClientWrongExpectedVersion, isStreamNotFound, mapAppendError } from './error-mapping';
 import { fromClientEvent, toEventData } from './event-mapping';
 import { fromCurrentRevision, toExpectedRevision } from './expected-version-mapping';
@@ -40,11 +45,10 @@ import {
 } from './position-mapping';
 import { assertValidReadAll, assertValidReadStream, toClientReadStreamOptions } from './read-options';
 import { streamNaming, type StreamNaming } from './stream-naming';
-import { resilientSubscription, type ScanResult, type SubscriptionSettings } from './subscription';
 
 /** Options of {@link EventStoreDbEventStore}. */
 export interface EventStoreDbEventStoreOptions {
-  /** Prefix of every stream name of this store (see `stream-naming.ts`); defaults to none. */
+  /** Prefix of every stream name of this store (see `event-store/stream-naming.ts`); defaults to none. */
   readonly streamPrefix?: string;
   /**
    * How many of a stream's most recent events an append checks for an idempotent retry or a
@@ -63,16 +67,17 @@ export interface EventStoreDbEventStoreOptions {
   readonly subscriptions?: SubscriptionSettings;
 }
 
-const positiveInteger = (name: string, value: number | undefined, fallback: number, min = 1): number => {
-  if (value === undefined) return fallback;
-  if (!Number.isSafeInteger(value) || value < min) {
-    throw new InvalidInputError(
-      'invalid_options',
-      `${name} must be an integer >= ${min}, got ${describeValue(value)}`,
-      [{ path: name, expected: `integer >= ${min}`, actual: value }],
-    );
-  }
-  return value;
+/** Throws `invalid_options` naming the field for a bad `subscriptions` setting. */
+const checkSubscriptionSettings = (settings: SubscriptionSettings): void => {
+  if (typeof settings !== 'object' || settings === null) throw invalidOption('subscriptions', 'an object', settings);
+  integerOption('subscriptions.pollIntervalMs', settings.pollIntervalMs, 1);
+  const retry: unknown = settings.retry;
+  if (retry === undefined) return;
+  if (typeof retry !== 'object' || retry === null) throw invalidOption('subscriptions.retry', 'an object', retry);
+  const { initialDelayMs, maxDelayMs, maxAttempts } = retry as Record<string, unknown>;
+  checkDurationOption('subscriptions.retry.initialDelayMs', initialDelayMs);
+  checkDurationOption('subscriptions.retry.maxDelayMs', maxDelayMs);
+  checkRetryCountOption('subscriptions.retry.maxAttempts', maxAttempts);
 };
 
 /**
@@ -82,7 +87,7 @@ const positiveInteger = (name: string, value: number | undefined, fallback: numb
  */
 export class EventStoreDbEventStore<E extends AnyEvent = AnyEvent> implements EventStore<E> {
   /** The stream naming rules of this store (prefix, reserved ids). */
-  readonly naming: StreamNaming;
+  private readonly naming: StreamNaming;
   private readonly idempotencyWindow: number | undefined;
   private readonly maxAppendAttempts: number;
   private readonly readAllPageSize: number;
@@ -96,11 +101,11 @@ export class EventStoreDbEventStore<E extends AnyEvent = AnyEvent> implements Ev
     this.idempotencyWindow =
       options.idempotencyWindow === undefined
         ? undefined
-        : positiveInteger('idempotencyWindow', options.idempotencyWindow, 1);
-    this.maxAppendAttempts = positiveInteger('maxAppendAttempts', options.maxAppendAttempts, 5);
-    this.readAllPageSize = positiveInteger('readAllPageSize', options.readAllPageSize, 500, 2);
+        : integerOption('idempotencyWindow', options.idempotencyWindow, 1);
+    this.maxAppendAttempts = integerOption('maxAppendAttempts', options.maxAppendAttempts, 5);
+    this.readAllPageSize = integerOption('readAllPageSize', options.readAllPageSize, 500, 2);
     const settings = options.subscriptions ?? {};
-    positiveInteger('subscriptions.pollIntervalMs', settings.pollIntervalMs, 1);
+    checkSubscriptionSettings(settings);
     const prefix = this.naming.prefix;
     this.doorbell =
       settings.liveNotifications === false
@@ -226,19 +231,17 @@ export class EventStoreDbEventStore<E extends AnyEvent = AnyEvent> implements Ev
   /**
    * Catch-up subscription from a checkpoint: everything after `after`, then new events as they
    * are committed, each delivered once and in order, surviving dropped connections (see
-   * `subscription.ts`).
+   * `subscriptions/resilient-subscription.ts`).
    */
   subscribeToAll(options: SubscribeOptions<E>): Subscription {
     if (typeof options !== 'object' || options === null || typeof options.onEvent !== 'function') {
-      throw new InvalidInputError('invalid_subscribe_options', 'subscribeToAll needs an onEvent function', [
-        { path: 'onEvent', expected: 'function', actual: (options as { onEvent?: unknown } | null)?.onEvent },
-      ]);
+      throw invalidOption('onEvent', 'a function', (options as { onEvent?: unknown } | null)?.onEvent);
     }
     assertValidReadAll({
       ...(options.after === undefined ? {} : { after: options.after }),
       ...(options.tenantId === undefined ? {} : { tenantId: options.tenantId }),
     });
-    positiveInteger('batchSize', options.batchSize, 1);
+    integerOption('batchSize', options.batchSize, 1);
     return resilientSubscription<E>(
       (readOptions, resumeFrom) => this.scanAll(readOptions, resumeFrom),
       this.doorbell?.acquire(),
@@ -256,7 +259,7 @@ export class EventStoreDbEventStore<E extends AnyEvent = AnyEvent> implements Ev
    * Scans `$all` forwards from after `options.after` (or from after `resumeFrom`), collecting up
    * to `maxCount` of this store's events, page by page.
    */
-  async scanAll(options: ReadAllOptions, resumeFrom?: Position): Promise<ScanResult<E>> {
+  private async scanAll(options: ReadAllOptions, resumeFrom?: Position): Promise<ScanResult<E>> {
     const limit = options.maxCount ?? Number.POSITIVE_INFINITY;
     let cursor: Position | undefined =
       resumeFrom ?? (options.after === undefined ? undefined : fromGlobalPosition(options.after));

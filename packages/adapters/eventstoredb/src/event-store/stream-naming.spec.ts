@@ -2,6 +2,7 @@ import { InvalidInputError } from '@ordo/kernel';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { invalidOptions, thrown } from '../test-support';
 import { RESERVED_STREAM_ID_PREFIX, streamNaming } from './stream-naming';
 
 const code = (fn: () => unknown): string | undefined => {
@@ -57,20 +58,24 @@ test('reserved ids are refused for user streams', () => {
 });
 
 test('a prefix must be printable and must not start with $', () => {
-  assert.is(
-    code(() => streamNaming('$app')),
-    'invalid_prefix',
+  assert.equal(
+    thrown(() => streamNaming('$app')),
+    invalidOptions('streamPrefix'),
+  );
+  assert.equal(
+    thrown(() => streamNaming('a\nb')),
+    invalidOptions('streamPrefix'),
+  );
+  assert.equal(
+    thrown(() => streamNaming('x'.repeat(201))),
+    invalidOptions('streamPrefix'),
+  );
+  assert.equal(
+    thrown(() => streamNaming(7 as unknown as string)),
+    invalidOptions('streamPrefix'),
   );
   assert.is(
-    code(() => streamNaming('a\nb')),
-    'invalid_prefix',
-  );
-  assert.is(
-    code(() => streamNaming('x'.repeat(201))),
-    'invalid_prefix',
-  );
-  assert.is(
-    code(() => streamNaming('tenant/one:')),
+    thrown(() => streamNaming('tenant/one:')),
     undefined,
   );
 });

@@ -7,10 +7,11 @@ import {
   type SnapshotStore,
 } from '@ordo/kernel';
 import { NO_STREAM, type JSONType } from '@eventstore/db-client';
-import type { EventStoreDbClientPort } from './client-port';
-import { isClientWrongExpectedVersion, mapAppendError } from './error-mapping';
-import { MaxCountKeeper, readLatest, recordEvent } from './internal-streams';
-import { streamNaming, type StreamNaming } from './stream-naming';
+import type { EventStoreDbClientPort } from '../client/client-port';
+import { isClientWrongExpectedVersion, mapAppendError } from '../event-store/error-mapping';
+import { MaxCountKeeper, readLatest, recordEvent } from '../event-store/internal-streams';
+import { streamNaming, type StreamNaming } from '../event-store/stream-naming';
+import { integerOption } from '../option-checks';
 
 /**
  * Snapshots on EventStoreDB: one stream per snapshotted stream (`_ordo_snapshot-<stream id>`
@@ -89,14 +90,8 @@ export class EventStoreDbSnapshotStore implements SnapshotStore {
     options: EventStoreDbSnapshotStoreOptions = {},
   ) {
     this.naming = streamNaming(options.streamPrefix ?? '');
-    const keep = options.keep ?? 10;
-    if (!Number.isSafeInteger(keep) || keep < 1) {
-      throw new InvalidInputError('invalid_options', `keep must be an integer >= 1, got ${describeValue(keep)}`, [
-        { path: 'keep', expected: 'integer >= 1', actual: keep },
-      ]);
-    }
-    this.keep = keep;
-    this.maxCount = new MaxCountKeeper(client, keep);
+    this.keep = integerOption('keep', options.keep, 10);
+    this.maxCount = new MaxCountKeeper(client, this.keep);
   }
 
   /** The newest kept snapshot of `streamId` taken by `deciderVersion`, if any. */

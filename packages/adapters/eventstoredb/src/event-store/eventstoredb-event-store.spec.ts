@@ -2,9 +2,10 @@ import { WrongExpectedVersionError as ClientWrongExpectedVersionError } from '@e
 import { InvalidInputError, WrongExpectedVersionError, type EventMetadata, type NewEvent } from '@ordo/kernel';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createEventStoreDbAdapter, type EventStoreDbAdapterOptions } from '../client/eventstoredb-adapter';
+import { FakeEventStoreDbClient, invalidOptions, thrown } from '../test-support';
 import { toEsdbEventId } from './event-id';
-import { EventStoreDbEventStore } from './eventstoredb-event-store';
-import { FakeEventStoreDbClient } from './testing/fake-client';
+import { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb-event-store';
 
 type Ev = { type: 'Added'; n: number } | { type: 'Removed'; n: number };
 
@@ -271,11 +272,44 @@ test('a foreign event inside a user stream makes readStream refuse it as corrupt
   assert.is((error as InvalidInputError).code, 'corrupt_event');
 });
 
-test('options are validated', () => {
+test('options are validated: a bad option is InvalidInputError invalid_options naming its path', () => {
   const client = new FakeEventStoreDbClient();
-  assert.throws(() => new EventStoreDbEventStore(client, { idempotencyWindow: 0 }), /idempotencyWindow/);
-  assert.throws(() => new EventStoreDbEventStore(client, { readAllPageSize: 1 }), /readAllPageSize/);
-  assert.throws(() => new EventStoreDbEventStore(client, { streamPrefix: '$x' }), /prefix/);
+  const store = (options: EventStoreDbEventStoreOptions) => () => new EventStoreDbEventStore(client, options);
+  assert.equal(thrown(store({ idempotencyWindow: 0 })), invalidOptions('idempotencyWindow'));
+  assert.equal(thrown(store({ maxAppendAttempts: 1.5 })), invalidOptions('maxAppendAttempts'));
+  assert.equal(thrown(store({ readAllPageSize: 1 })), invalidOptions('readAllPageSize'));
+  assert.equal(thrown(store({ streamPrefix: '$x' })), invalidOptions('streamPrefix'));
+  assert.equal(thrown(store({ subscriptions: { pollIntervalMs: 0 } })), invalidOptions('subscriptions.pollIntervalMs'));
+  assert.equal(
+    thrown(store({ subscriptions: { retry: { initialDelayMs: -1 } } })),
+    invalidOptions('subscriptions.retry.initialDelayMs'),
+  );
+  assert.equal(
+    thrown(store({ subscriptions: { retry: { maxDelayMs: Number.NaN } } })),
+    invalidOptions('subscriptions.retry.maxDelayMs'),
+  );
+  assert.equal(
+    thrown(store({ subscriptions: { retry: { maxAttempts: -1 } } })),
+    invalidOptions('subscriptions.retry.maxAttempts'),
+  );
+  assert.is(thrown(store({ subscriptions: { retry: { maxAttempts: Number.POSITIVE_INFINITY } } })), undefined);
+  // The adapter factory passes the store's options through and checks its own the same way.
+  assert.equal(
+    thrown(() => createEventStoreDbAdapter({ client, snapshotsKept: 0 })),
+    invalidOptions('snapshotsKept'),
+  );
+  assert.equal(
+    thrown(() => createEventStoreDbAdapter({ client, streamPrefix: '$x' })),
+    invalidOptions('streamPrefix'),
+  );
+  assert.equal(
+    thrown(() => createEventStoreDbAdapter({} as EventStoreDbAdapterOptions)),
+    invalidOptions('connectionString'),
+  );
+  assert.equal(
+    thrown(() => createEventStoreDbAdapter({ connectionString: 'localhost:2113' })),
+    invalidOptions('connectionString'),
+  );
 });
 
 test.run();

@@ -13,11 +13,6 @@ import type {
   SubscribeToAllOptions,
 } from '@eventstore/db-client';
 
-/**
- * The part of `EventStoreDBClient` the adapter uses. The real client satisfies it as is; tests
- * substitute a fake or wrap the real one to inject failures.
- */
-
 /** A server-streamed read: iterate it; `cancel` stops the server side early. */
 export interface ClientRead<T> extends AsyncIterable<T> {
   cancel?(): Promise<void>;
@@ -30,7 +25,10 @@ export interface ClientSubscription extends AsyncIterable<AllStreamResolvedEvent
   on(event: 'confirmation', listener: () => void): unknown;
 }
 
-/** The client calls the adapter makes. */
+/**
+ * The client calls the adapter makes: the part of `EventStoreDBClient` it uses. The real client
+ * satisfies it as is; pass your own (or a wrapper of it, e.g. to inject failures) as `client`.
+ */
 export interface EventStoreDbClientPort {
   appendToStream(streamName: string, events: EventData[], options?: AppendToStreamOptions): Promise<AppendResult>;
   readStream(streamName: string, options?: ReadStreamOptions): ClientRead<ResolvedEvent>;

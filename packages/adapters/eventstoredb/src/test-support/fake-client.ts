@@ -17,9 +17,9 @@ import {
   type StreamMetadata,
   type SubscribeToAllOptions,
 } from '@eventstore/db-client';
-import type { ClientRead, ClientSubscription, EventStoreDbClientPort } from '../client-port';
-import { isUuid } from '../event-id';
-import { comparePositions } from '../position-mapping';
+import type { ClientRead, ClientSubscription, EventStoreDbClientPort } from '../client/client-port';
+import { isUuid } from '../event-store/event-id';
+import { comparePositions } from '../event-store/position-mapping';
 
 /**
  * An in-process stand-in for the EventStoreDB client, for tests that need no server. It keeps

@@ -2,8 +2,8 @@ import { AccessDeniedError, UnavailableError } from '@eventstore/db-client';
 import type { EventMetadata, NewEvent, RecordedEvent } from '@ordo/kernel';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from './eventstoredb-event-store';
-import { FakeEventStoreDbClient } from './testing/fake-client';
+import { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from '../event-store/eventstoredb-event-store';
+import { FakeEventStoreDbClient, invalidOptions, thrown } from '../test-support';
 
 type Ev = { type: 'Added'; n: number };
 
@@ -159,9 +159,23 @@ test('without live notifications the subscription polls', async () => {
 
 test('bad subscribe options are refused', () => {
   const { store } = setup();
-  assert.throws(() => store.subscribeToAll({ onEvent: undefined as unknown as () => void }), /onEvent/);
-  assert.throws(() => store.subscribeToAll({ after: -1n, onEvent: () => undefined }), /after/);
-  assert.throws(() => store.subscribeToAll({ batchSize: 0, onEvent: () => undefined }), /batchSize/);
+  assert.equal(
+    thrown(() => store.subscribeToAll({ onEvent: undefined as unknown as () => void })),
+    invalidOptions('onEvent'),
+  );
+  // `after` and `tenantId` are checked as readAll's are (the code every store uses for reads).
+  assert.equal(
+    thrown(() => store.subscribeToAll({ after: -1n, onEvent: () => undefined })),
+    {
+      class: 'InvalidInputError',
+      code: 'invalid_read_options',
+      paths: ['after'],
+    },
+  );
+  assert.equal(
+    thrown(() => store.subscribeToAll({ batchSize: 0, onEvent: () => undefined })),
+    invalidOptions('batchSize'),
+  );
 });
 
 test.run();

@@ -1,9 +1,9 @@
 import { InvalidInputError } from '@ordo/kernel';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CHECKPOINT_EVENT_TYPE, EventStoreDbCheckpointStore } from './checkpoint-store';
-import { EventStoreDbEventStore } from './eventstoredb-event-store';
-import { FakeEventStoreDbClient } from './testing/fake-client';
+import { CHECKPOINT_EVENT_TYPE, EventStoreDbCheckpointStore } from './eventstoredb-checkpoint-store';
+import { EventStoreDbEventStore } from '../event-store/eventstoredb-event-store';
+import { FakeEventStoreDbClient, invalidOptions, thrown } from '../test-support';
 
 const rejection = async (p: Promise<unknown>): Promise<unknown> =>
   p.then(
@@ -44,6 +44,10 @@ test('checkpoint streams never show up in readAll', async () => {
 
 test('bad names and positions are refused; a corrupt stored checkpoint is reported, not guessed', async () => {
   const client = new FakeEventStoreDbClient();
+  assert.equal(
+    thrown(() => new EventStoreDbCheckpointStore(client, { streamPrefix: '$x' })),
+    invalidOptions('streamPrefix'),
+  );
   const checkpoints = new EventStoreDbCheckpointStore(client);
   assert.is(((await rejection(checkpoints.save('', 1n))) as InvalidInputError).code, 'invalid_checkpoint_name');
   assert.is(((await rejection(checkpoints.load('a\u0000b'))) as InvalidInputError).code, 'invalid_checkpoint_name');

@@ -4,11 +4,11 @@ import { isWrongExpectedVersionError, type EventMetadata, type NewEvent, type Re
 import { eventStoreConformance, eventStoreConformanceCases } from '@ordo/kernel/testing';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createEventStoreDbAdapter } from './adapter';
+import { createEventStoreDbAdapter } from './eventstoredb-adapter';
 import type { ClientSubscription, EventStoreDbClientPort } from './client-port';
-import { EVENTSTOREDB_CONFORMANCE_GAPS } from './conformance-gaps';
-import { toEsdbEventId } from './event-id';
-import { EventStoreDbEventStore } from './eventstoredb-event-store';
+import { EVENTSTOREDB_CONFORMANCE_GAPS } from '../event-store/conformance-gaps';
+import { toEsdbEventId } from '../event-store/event-id';
+import { EventStoreDbEventStore } from '../event-store/eventstoredb-event-store';
 
 /**
  * Integration tests against a real EventStoreDB / KurrentDB node, run when `EVENTSTOREDB_URL` is

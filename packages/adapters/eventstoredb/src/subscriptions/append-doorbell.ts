@@ -1,5 +1,5 @@
 import { backoffDelay, sleep, type RetryPolicy } from './backoff';
-import type { ClientSubscription } from './client-port';
+import type { ClientSubscription } from '../client/client-port';
 
 /**
  * A shared "something was appended" signal for a store's subscriptions. While at least one

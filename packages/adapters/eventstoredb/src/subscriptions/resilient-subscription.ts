@@ -9,7 +9,7 @@ import {
 } from '@ordo/kernel';
 import type { DoorbellHandle } from './append-doorbell';
 import { backoffDelay, sleep, type RetryPolicy } from './backoff';
-import { isTransientError } from './error-mapping';
+import { isTransientError } from '../event-store/error-mapping';
 
 /**
  * Catch-up subscriptions: the kernel's catch-up loop (`catchUpSubscription`) over this adapter's
