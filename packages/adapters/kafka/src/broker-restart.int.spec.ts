@@ -8,11 +8,10 @@ import type { PoolClient } from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { migrateExtras, outboxHook, PostgresEventStore, PostgresInbox, PostgresOutbox } from '@ordo/adapter-postgres';
-import type { ConsumerEvent } from './consumer-events';
-import { createKafkaConsumer } from './kafka-consumer';
-import { createKafkaOutboxRelay } from './outbox-relay';
-import { deleteTopics, ensureTopics } from './topic-admin';
-import { routeToMessageTopic } from './topic-routing';
+import { deleteTopics, ensureTopics } from './client';
+import { type ConsumerEvent, createKafkaConsumer } from './consumer';
+import { routeToMessageTopic } from './publisher';
+import { createKafkaOutboxRelay } from './relay';
 import {
   AccountEvents,
   appliedProblems,

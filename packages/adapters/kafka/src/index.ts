@@ -2,19 +2,41 @@
  * @ordo/adapter-kafka: Kafka for Ordo on kafkajs. A publisher of integration events, an outbox
  * relay (at-least-once, per-stream order, several relays at once), a consumer-group member with
  * inbox dedup, retries and a dead-letter topic, and topic administration helpers.
+ *
+ * This is the whole public surface, by name. The folders follow the kernel's ports: `publisher/`
+ * (`Publisher`), `consumer/` (`MessageConsumer`, with an `Inbox`), `relay/` (`Outbox` to
+ * `Publisher`), plus `client/` (the kafkajs client, topic administration) and `runtime/`
+ * (backoff, option checks).
  */
-export * from './backoff';
-export * from './consumer-events';
-export * from './dead-letter';
-export * from './kafka-client';
-export * from './kafka-consumer';
-export * from './kafka-publisher';
-export * from './kafka-record';
-export * from './managed-producer';
-export * from './message-consumer';
-export * from './message-headers';
-export * from './message-processor';
-export * from './outbox-relay';
-export * from './topic-admin';
-export * from './topic-names';
-export * from './topic-routing';
+export { createKafkaClient, deleteTopics, ensureTopics, topicPartitionCounts, withAdmin } from './client';
+export type {
+  EnsureTopicsResult,
+  KafkaClientOptions,
+  KafkaLogLevel,
+  KafkaLogLine,
+  KafkaLogSink,
+  TopicSpec,
+} from './client';
+export { createKafkaPublisher, routeByStreamCategory, routeToMessageTopic } from './publisher';
+export type { KafkaPublisher, KafkaPublisherOptions, KafkaTopicRoute, ProducerOptions } from './publisher';
+export { createKafkaOutboxRelay } from './relay';
+export type { KafkaOutboxRelay, KafkaOutboxRelayOptions } from './relay';
+export {
+  createKafkaConsumer,
+  createKafkaMessageConsumer,
+  DEAD_LETTER_HEADER,
+  defaultDeadLetterTopic,
+  readDeadLetterHeaders,
+} from './consumer';
+export type {
+  ConsumerEvent,
+  DeadLetterReason,
+  DeadLetterRecord,
+  KafkaConsumer,
+  KafkaConsumerOptions,
+  KafkaConsumerStats,
+  KafkaMessageConsumerOptions,
+  MessageContext,
+  MessagePosition,
+} from './consumer';
+export type { BackoffPolicy } from './runtime';

@@ -2,10 +2,10 @@ import { migrateExtras, outboxHook, PostgresEventStore, PostgresInbox, PostgresO
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PoolClient } from 'pg';
-import { createKafkaConsumer, type KafkaConsumer } from './kafka-consumer';
-import { createKafkaOutboxRelay } from './outbox-relay';
-import { deleteTopics, ensureTopics } from './topic-admin';
-import { routeToMessageTopic } from './topic-routing';
+import { deleteTopics, ensureTopics } from './client';
+import { createKafkaConsumer, type KafkaConsumer } from './consumer';
+import { routeToMessageTopic } from './publisher';
+import { createKafkaOutboxRelay } from './relay';
 import {
   AccountEvents,
   appliedProblems,

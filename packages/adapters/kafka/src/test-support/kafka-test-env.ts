@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { createKafkaClient, type KafkaLogLine, logLevelFromEnv } from '../kafka-client';
+import { createKafkaClient, type KafkaLogLine, logLevelFromEnv } from '../client/kafka-client';
 
 /** What `scripts/kafka/broker.mjs` answers (the script is plain JS; its JSDoc types are restated here). */
 export interface KafkaBroker {

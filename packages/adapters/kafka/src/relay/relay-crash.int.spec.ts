@@ -13,12 +13,9 @@ import pg, { type PoolClient } from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { migrateExtras, outboxHook, PostgresEventStore, PostgresInbox, PostgresOutbox } from '@ordo/adapter-postgres';
-import { createKafkaClient } from './kafka-client';
-import { createKafkaConsumer } from './kafka-consumer';
-import { createKafkaPublisher } from './kafka-publisher';
-import { createKafkaOutboxRelay } from './outbox-relay';
-import { deleteTopics, ensureTopics, withAdmin } from './topic-admin';
-import { routeToMessageTopic } from './topic-routing';
+import { createKafkaClient, deleteTopics, ensureTopics, withAdmin } from '../client';
+import { createKafkaConsumer } from '../consumer';
+import { createKafkaPublisher, routeToMessageTopic } from '../publisher';
 import {
   AccountEvents,
   appliedProblems,
@@ -26,9 +23,10 @@ import {
   deposit,
   everyAccount,
   readAppliedRows,
-} from './test-support/account-events';
-import { delay, openKafkaTestEnv, waitUntil } from './test-support/kafka-test-env';
-import { openPostgresTestEnv } from './test-support/postgres-test-env';
+} from '../test-support/account-events';
+import { delay, openKafkaTestEnv, waitUntil } from '../test-support/kafka-test-env';
+import { openPostgresTestEnv } from '../test-support/postgres-test-env';
+import { createKafkaOutboxRelay } from './kafka-outbox-relay';
 
 const SELF = fileURLToPath(import.meta.url);
 const STREAMS = 60;

@@ -8,7 +8,10 @@ import {
   type TopicMessages,
 } from 'kafkajs';
 
-/** Options of {@link createManagedProducer}. */
+/**
+ * Settings of a producer the adapter makes: the publisher's (and with it the relay's) and the
+ * consumer's dead-letter producer ({@link createManagedProducer}).
+ */
 export interface ProducerOptions {
   /**
    * kafkajs' idempotent producer (a producer id and per-partition sequence numbers, so the broker

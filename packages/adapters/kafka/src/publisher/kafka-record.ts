@@ -1,7 +1,7 @@
 import { InvalidInputError, type OutgoingMessage, type ValidationIssue } from '@ordo/kernel';
 import type { Message, TopicMessages } from 'kafkajs';
 import { HEADER } from './message-headers';
-import { topicNameProblem } from './topic-names';
+import { topicNameProblem } from '../client/topic-names';
 import type { KafkaTopicRoute } from './topic-routing';
 
 /**

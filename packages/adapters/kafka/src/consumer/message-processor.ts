@@ -1,8 +1,8 @@
 import type { IncomingMessage, Inbox, ValidationError } from '@ordo/kernel';
-import { type BackoffPolicy, backoffDelay, sleep } from './backoff';
+import { type BackoffPolicy, backoffDelay, sleep } from '../runtime/backoff';
 import type { ConsumerEvent, MessagePosition } from './consumer-events';
 import type { DeadLetterInfo, DeadLetterReason } from './dead-letter';
-import { decodeHeaders, HEADER, type RawHeaders } from './message-headers';
+import { decodeHeaders, HEADER, type RawHeaders } from '../publisher/message-headers';
 
 /** What a decoder answers: fp-ts' `Either` shape, as the kernel's `decodeWith` returns it. */
 export type DecodeResult<A> =

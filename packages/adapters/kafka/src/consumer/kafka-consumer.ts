@@ -1,10 +1,12 @@
-import { decodeWith, type Inbox, InvalidInputError } from '@ordo/kernel';
+import { decodeWith, type Inbox } from '@ordo/kernel';
 import type * as t from 'io-ts';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import type { BackoffPolicy } from './backoff';
+import { assertTopicName, topicNameProblem } from '../client/topic-names';
+import { createManagedProducer, type ProducerOptions } from '../publisher/managed-producer';
+import type { BackoffPolicy } from '../runtime/backoff';
+import { invalidOption, positiveIntegerOption } from '../runtime/option-checks';
 import type { ConsumerEvent } from './consumer-events';
 import { deadLetterHeaders, defaultDeadLetterTopic } from './dead-letter';
-import { createManagedProducer, type ProducerOptions } from './managed-producer';
 import {
   type DecodeResult,
   type MessageContext,
@@ -12,8 +14,6 @@ import {
   type ProcessorDeps,
   type RawKafkaMessage,
 } from './message-processor';
-import { assertTopicName } from './topic-names';
-import { positiveIntegerOption } from './option-checks';
 
 /** Options of {@link createKafkaConsumer}. */
 export interface KafkaConsumerOptions<A, O, Tx> {
@@ -86,9 +86,6 @@ export interface KafkaConsumer {
   stats(): KafkaConsumerStats;
 }
 
-const positiveInteger = (value: number, path: string): number =>
-  positiveIntegerOption('invalid_consumer_option', value, path);
-
 /**
  * A consumer-group member that applies each message's effect exactly once as far as the inbox
  * can tell (at-least-once delivery, deduplicated by `ordo-event-id` in the effect's transaction).
@@ -103,6 +100,10 @@ const positiveInteger = (value: number, path: string): number =>
  *   and the partition moves on.
  * - A rebalance or `stop()` ends the current batch after the message in progress; what was done is
  *   committed first.
+ *
+ * Bad options (empty `groupId`, no `topics` or an illegal topic name, `maxAttempts`, `commitEvery`
+ * or `partitionsConsumedConcurrently` not a positive integer) throw an `InvalidInputError` with
+ * code `invalid_options` and one issue naming the option (e.g. `topics.1`).
  */
 export const createKafkaConsumer = <A, O, Tx>(options: KafkaConsumerOptions<A, O, Tx>): KafkaConsumer =>
   createKafkaConsumerWith(options, decodeWith(options.codec, 'Kafka message'));
@@ -113,17 +114,25 @@ export const createKafkaConsumerWith = <A, Tx>(
   decode: (value: unknown) => DecodeResult<A>,
 ): KafkaConsumer => {
   if (typeof options.groupId !== 'string' || options.groupId === '')
-    throw new InvalidInputError('invalid_consumer_option', 'groupId must be a non-empty string', [
-      { path: 'groupId', expected: 'non-empty string', actual: options.groupId },
-    ]);
+    throw invalidOption('groupId', 'non-empty string', options.groupId, 'must be a non-empty string');
   if (options.topics.length === 0)
-    throw new InvalidInputError('invalid_consumer_option', 'topics must name at least one topic', [
-      { path: 'topics', expected: 'non-empty array of topic names', actual: options.topics },
-    ]);
-  options.topics.forEach((topic, i) => assertTopicName(topic, `topics.${i}`));
-  const maxAttempts = positiveInteger(options.maxAttempts ?? 5, 'maxAttempts');
-  const commitEvery = positiveInteger(options.commitEvery ?? 200, 'commitEvery');
-  const concurrency = positiveInteger(options.partitionsConsumedConcurrently ?? 1, 'partitionsConsumedConcurrently');
+    throw invalidOption('topics', 'non-empty array of topic names', options.topics, 'must name at least one topic');
+  options.topics.forEach((topic, i) => {
+    const problem = topicNameProblem(topic);
+    if (problem !== undefined)
+      throw invalidOption(
+        `topics.${i}`,
+        'Kafka topic name',
+        topic,
+        `must be a legal Kafka topic name, got ${JSON.stringify(topic)}: ${problem}`,
+      );
+  });
+  const maxAttempts = positiveIntegerOption(options.maxAttempts ?? 5, 'maxAttempts');
+  const commitEvery = positiveIntegerOption(options.commitEvery ?? 200, 'commitEvery');
+  const concurrency = positiveIntegerOption(
+    options.partitionsConsumedConcurrently ?? 1,
+    'partitionsConsumedConcurrently',
+  );
   const deadLetterTopic = options.deadLetterTopic ?? defaultDeadLetterTopic;
   const onEvent = options.onEvent ?? (() => undefined);
 

@@ -1,10 +1,10 @@
-import { defineMessages } from '@ordo/kernel';
+import { defineMessages, InvalidInputError } from '@ordo/kernel';
 import * as t from 'io-ts';
 import type { ConsumerConfig, Kafka } from 'kafkajs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createInMemoryInbox } from '@ordo/adapter-memory';
-import { createKafkaConsumer } from './kafka-consumer';
+import { createKafkaConsumer, type KafkaConsumerOptions } from './kafka-consumer';
 
 const Events = defineMessages({ Happened: { n: t.number } });
 
@@ -50,6 +50,41 @@ test('a crashed consumer is restarted by kafkajs while running, never after stop
   assert.is(configs[0]?.retry?.retries, 5, "kafkajs' default retries are kept");
   await consumer.stop();
   assert.is(await restartOnFailure!(new Error('broker gone')), false, 'stopped: no restart, no reconnect');
+});
+
+test('bad options are refused with an invalid_options error naming the option', () => {
+  const { kafka, configs } = recordingKafka();
+  const valid: KafkaConsumerOptions<t.TypeOf<typeof Events.codec>, unknown, void> = {
+    kafka,
+    groupId: 'g',
+    topics: ['t'],
+    codec: Events.codec,
+    inbox: createInMemoryInbox(),
+    handle: async () => undefined,
+  };
+  const cases: ReadonlyArray<readonly [Partial<typeof valid>, string, unknown]> = [
+    [{ groupId: '' }, 'groupId', ''],
+    [{ topics: [] }, 'topics', []],
+    [{ topics: ['t', 'bad topic'] }, 'topics.1', 'bad topic'],
+    [{ maxAttempts: 0 }, 'maxAttempts', 0],
+    [{ commitEvery: 1.5 }, 'commitEvery', 1.5],
+    [{ partitionsConsumedConcurrently: -1 }, 'partitionsConsumedConcurrently', -1],
+  ];
+  for (const [bad, path, actual] of cases) {
+    try {
+      createKafkaConsumer({ ...valid, ...bad });
+      assert.unreachable(`${path} was accepted`);
+    } catch (error) {
+      assert.instance(error, InvalidInputError);
+      const e = error as InvalidInputError;
+      assert.is(e.code, 'invalid_options', `${path}: code`);
+      assert.is(e.issues.length, 1, `${path}: one issue`);
+      assert.is(e.issues[0]?.path, path);
+      assert.equal(e.issues[0]?.actual, actual);
+      assert.match(e.message, path);
+    }
+  }
+  assert.is(configs.length, 0, 'nothing reached kafkajs');
 });
 
 test.run();

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidInputError, type Outbox, type OutboxMessage, type Publisher, relayOnce } from '@ordo/kernel';
+import { type Outbox, type OutboxMessage, type Publisher, relayOnce } from '@ordo/kernel';
 import type { Kafka } from 'kafkajs';
-import { type BackoffPolicy, backoffDelay, sleep } from './backoff';
-import { createKafkaPublisher, type KafkaPublisherOptions } from './kafka-publisher';
-import { positiveIntegerOption } from './option-checks';
+import { createKafkaPublisher, type KafkaPublisherOptions } from '../publisher/kafka-publisher';
+import { type BackoffPolicy, backoffDelay, sleep } from '../runtime/backoff';
+import { invalidOption, positiveIntegerOption } from '../runtime/option-checks';
 
 /** Options shared by both ways of building a relay. */
 interface RelayCommonOptions {
@@ -55,9 +55,6 @@ export interface KafkaOutboxRelay {
   published(): number;
 }
 
-const positiveInteger = (value: number, path: string): number =>
-  positiveIntegerOption('invalid_relay_option', value, path);
-
 /** Claims a pipelining relay keeps made ahead of the one it publishes. */
 const AHEAD_DEPTH = 2;
 /**
@@ -87,15 +84,15 @@ const BATCHES_PER_CLAIM = 2;
  * publishes what it holds in order, waits for its marks and claims without `ahead`, which hands
  * its unmarked claims out again (republished: duplicates, never gaps).
  * `pipeline: false` runs plain `relayOnce` passes.
+ *
+ * Bad options (empty `owner`, `batchSize` or `leaseMs` not a positive integer) throw an
+ * `InvalidInputError` with code `invalid_options` and one issue naming the option.
  */
 export const createKafkaOutboxRelay = (options: KafkaOutboxRelayOptions): KafkaOutboxRelay => {
   const owner = options.owner ?? `kafka-relay-${randomUUID()}`;
-  if (owner === '')
-    throw new InvalidInputError('invalid_relay_option', 'owner must not be empty', [
-      { path: 'owner', expected: 'non-empty string', actual: owner },
-    ]);
-  const batchSize = positiveInteger(options.batchSize ?? 500, 'batchSize');
-  const leaseMs = positiveInteger(options.leaseMs ?? 60_000, 'leaseMs');
+  if (owner === '') throw invalidOption('owner', 'non-empty string', owner, 'must not be empty');
+  const batchSize = positiveIntegerOption(options.batchSize ?? 500, 'batchSize');
+  const leaseMs = positiveIntegerOption(options.leaseMs ?? 60_000, 'leaseMs');
   const pollMs = Math.max(0, options.pollMs ?? 100);
   const errorBackoff = options.errorBackoff ?? { initialMs: 200, maxMs: 5_000, jitter: 0.2 };
   const pipeline = options.pipeline ?? true;

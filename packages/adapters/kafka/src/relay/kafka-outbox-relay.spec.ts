@@ -3,8 +3,8 @@ import { InvalidInputError, type OutboxMessage, type OutgoingMessage, type Publi
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createKafkaOutboxRelay } from './outbox-relay';
-import { rejects, waitUntil } from './test-support/kafka-test-env';
+import { rejects, waitUntil } from '../test-support/kafka-test-env';
+import { createKafkaOutboxRelay } from './kafka-outbox-relay';
 
 const message = (streamId: string, version: number, position: number): OutboxMessage => ({
   id: `${streamId}:${version}`,
@@ -296,12 +296,24 @@ test('notify wakes an idle relay at once; stop is final', async () => {
   assert.throws(() => relay.start(), /stopped/);
 });
 
-test('bad options are refused with a structured error', async () => {
+test('bad options are refused with an invalid_options error naming the option', async () => {
   const outbox = createInMemoryOutbox();
   const { publisher } = recordingPublisher();
-  for (const bad of [{ batchSize: 0 }, { batchSize: 1.5 }, { leaseMs: -1 }, { owner: '' }]) {
+  const cases: ReadonlyArray<readonly [Record<string, unknown>, string, unknown]> = [
+    [{ batchSize: 0 }, 'batchSize', 0],
+    [{ batchSize: 1.5 }, 'batchSize', 1.5],
+    [{ leaseMs: -1 }, 'leaseMs', -1],
+    [{ owner: '' }, 'owner', ''],
+  ];
+  for (const [bad, path, actual] of cases) {
     const error = await rejects(async () => createKafkaOutboxRelay({ outbox, publisher, ...bad }));
     assert.instance(error, InvalidInputError);
+    const e = error as InvalidInputError;
+    assert.is(e.code, 'invalid_options', `${path}: code`);
+    assert.is(e.issues.length, 1, `${path}: one issue`);
+    assert.is(e.issues[0]?.path, path);
+    assert.is(e.issues[0]?.actual, actual);
+    assert.match(e.message, path);
   }
 });
 
