@@ -5,7 +5,7 @@ import {
   assertValidStreamId,
   findNonJsonValue,
 } from '@ordo/kernel';
-import { frozenCopy } from './frozen-copy';
+import { frozenCopy } from '../shared';
 
 /** An in-memory {@link SnapshotStore}, with a helper for tests. */
 export interface InMemorySnapshotStore extends SnapshotStore {

@@ -1,5 +1,5 @@
 import { type Clock, InvalidInputError, type Outbox, type OutboxMessage } from '@ordo/kernel';
-import { systemClock } from './manual-clock';
+import { systemClock } from '../runtime';
 
 /** Options of {@link createInMemoryOutbox}. */
 export interface InMemoryOutboxOptions {

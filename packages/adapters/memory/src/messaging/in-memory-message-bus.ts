@@ -6,8 +6,8 @@ import {
   type Publisher,
   findNonJsonValue,
 } from '@ordo/kernel';
-import { frozenCopy } from './frozen-copy';
-import { type SeededRandom, createSeededRandom } from './seeded-random';
+import { frozenCopy } from '../shared';
+import { type SeededRandom, createSeededRandom } from '../runtime';
 
 /** Options of {@link createInMemoryMessageBus}. */
 export interface InMemoryMessageBusOptions {
@@ -132,6 +132,8 @@ const assertMessage = (m: OutgoingMessage, at: string): void => {
  * a duplicate comes right back as the key's next delivery, or anywhere with `reorderWithinKey`.
  * All draws come from a generator per group seeded from `seed` and the group name, so a group's
  * sequence does not depend on how other groups' handlers interleave.
+ *
+ * A bad option throws `InvalidInputError('invalid_options')`, its issue's `path` naming the option.
  */
 export const createInMemoryMessageBus = (options: InMemoryMessageBusOptions = {}): InMemoryMessageBus => {
   const seed = options.seed ?? 1;
@@ -139,12 +141,12 @@ export const createInMemoryMessageBus = (options: InMemoryMessageBusOptions = {}
   const reorderWithinKey = options.reorderWithinKey ?? false;
   const duplicateRate = options.duplicateRate ?? 0;
   const maxAttempts = options.maxAttempts ?? 5;
-  if (!Number.isInteger(seed)) invalid('invalid_bus_options', 'seed', 'an integer', seed);
+  if (!Number.isInteger(seed)) invalid('invalid_options', 'seed', 'an integer', seed);
   if (!(duplicateRate >= 0 && duplicateRate <= 1)) {
-    invalid('invalid_bus_options', 'duplicateRate', 'a number between 0 and 1', duplicateRate);
+    invalid('invalid_options', 'duplicateRate', 'a number between 0 and 1', duplicateRate);
   }
   if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    invalid('invalid_bus_options', 'maxAttempts', 'a positive integer', maxAttempts);
+    invalid('invalid_options', 'maxAttempts', 'a positive integer', maxAttempts);
   }
   const seeded = reorder || duplicateRate > 0;
 

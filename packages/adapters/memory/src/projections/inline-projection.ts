@@ -1,22 +1,5 @@
-import {
-  type AnyEvent,
-  type ProjectedState,
-  type Projection,
-  type ProjectionHandler,
-  type RecordedEvent,
-  initialProjected,
-  projectBatch,
-} from '@ordo/kernel';
-
-/**
- * What the in-memory store needs of a pure inline projection, whatever its model type: fold an
- * append's events without committing (this may throw, and then the append is undone), and get
- * back the action that commits the result.
- */
-export interface InlineProjectionHook<Ev extends AnyEvent = AnyEvent> {
-  readonly kind: 'inline-projection';
-  prepare(events: ReadonlyArray<RecordedEvent<Ev>>): () => void;
-}
+import { type AnyEvent, type ProjectedState, type Projection, initialProjected, projectBatch } from '@ordo/kernel';
+import type { InlineProjectionHook } from '../event-store';
 
 /**
  * A pure projection kept up to date inside the in-memory store's append: the store folds each
@@ -54,12 +37,3 @@ export const createInlineProjection = <Ev extends AnyEvent, M>(
     },
   };
 };
-
-/** What the store's `inlineProjections` option accepts: pure projections, or effectful handlers. */
-export type InlineProjectionEntry<Ev extends AnyEvent = AnyEvent> =
-  InlineProjectionHook<Ev> | ProjectionHandler<Ev, void>;
-
-/** True for a pure projection hook (as opposed to a handler). */
-export const isInlineProjection = <Ev extends AnyEvent>(
-  entry: InlineProjectionEntry<Ev>,
-): entry is InlineProjectionHook<Ev> => (entry as { kind?: unknown }).kind === 'inline-projection';

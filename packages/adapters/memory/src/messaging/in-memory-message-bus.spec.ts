@@ -1,4 +1,4 @@
-import type { IncomingMessage, OutgoingMessage } from '@ordo/kernel';
+import { type IncomingMessage, InvalidInputError, type OutgoingMessage } from '@ordo/kernel';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { type InMemoryMessageBusOptions, createInMemoryMessageBus } from './in-memory-message-bus';
@@ -189,7 +189,24 @@ test('messages are copied, and bad messages are rejected with nothing published'
     }
   }
   assert.is(bus.messages('orders').length, 1, 'nothing of a rejected publish is kept');
-  assert.throws(() => createInMemoryMessageBus({ duplicateRate: 2 }), /duplicateRate/);
+  const badOptions: ReadonlyArray<[InMemoryMessageBusOptions, string]> = [
+    [{ duplicateRate: 2 }, 'duplicateRate'],
+    [{ seed: 1.5 }, 'seed'],
+    [{ maxAttempts: 0 }, 'maxAttempts'],
+  ];
+  for (const [options, path] of badOptions) {
+    try {
+      createInMemoryMessageBus(options);
+      assert.unreachable(`should reject ${path}`);
+    } catch (error) {
+      assert.instance(error, InvalidInputError);
+      assert.is((error as InvalidInputError).code, 'invalid_options');
+      assert.equal(
+        (error as InvalidInputError).issues.map((issue) => issue.path),
+        [path],
+      );
+    }
+  }
 });
 
 test.run();

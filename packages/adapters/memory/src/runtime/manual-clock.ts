@@ -1,8 +1,5 @@
 import { type Clock, InvalidInputError } from '@ordo/kernel';
 
-/** The real time, for production wiring. */
-export const systemClock: Clock = { now: () => new Date() };
-
 /** A {@link Clock} that only moves when told to: for schedulers, leases and timeouts in tests. */
 export interface ManualClock extends Clock {
   /** A fresh `Date` of the current time (callers may mutate it freely). */

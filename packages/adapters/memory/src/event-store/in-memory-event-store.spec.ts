@@ -13,8 +13,8 @@ import { eventStoreConformance } from '@ordo/kernel/testing';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createInMemoryEventStore } from './in-memory-event-store';
-import { createInMemoryOutbox } from './in-memory-outbox';
-import { createInlineProjection } from './inline-projection';
+import { createInMemoryOutbox } from '../outbox';
+import { createInlineProjection } from '../projections';
 
 eventStoreConformance(test, { create: async () => createInMemoryEventStore() });
 

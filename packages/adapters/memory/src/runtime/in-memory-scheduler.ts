@@ -1,5 +1,5 @@
 import { type Clock, InvalidInputError, type Scheduler } from '@ordo/kernel';
-import { systemClock } from './manual-clock';
+import { systemClock } from './system-clock';
 
 /** A scheduled message. */
 export interface ScheduledMessage<M> {

@@ -4,7 +4,7 @@ import { outboxConformance } from '@ordo/kernel/testing';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createInMemoryOutbox } from './in-memory-outbox';
-import { createManualClock } from './manual-clock';
+import { createManualClock } from '../runtime';
 
 outboxConformance(test, {
   create: async () => {

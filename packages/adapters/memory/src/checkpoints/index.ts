@@ -1,0 +1,2 @@
+export { createInMemoryCheckpointStore } from './in-memory-checkpoint-store';
+export type { InMemoryCheckpointStore } from './in-memory-checkpoint-store';

@@ -1,0 +1,2 @@
+export { createInMemoryOutbox } from './in-memory-outbox';
+export type { InMemoryOutbox, InMemoryOutboxOptions, OutboxEntry } from './in-memory-outbox';

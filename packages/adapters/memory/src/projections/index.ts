@@ -1,0 +1,2 @@
+export { createInlineProjection } from './inline-projection';
+export type { InlineProjection } from './inline-projection';

@@ -1,0 +1,1 @@
+export { frozenCopy } from './frozen-copy';
