@@ -46,7 +46,8 @@ import {
 } from '@ordo/adapter-kafka';
 import { createInMemoryInbox, createInMemoryOutbox } from '@ordo/adapter-memory';
 import { migrateExtras, PostgresInbox, PostgresOutbox } from '@ordo/adapter-postgres';
-import { defineMessages, messageHeaders, type Outbox, type OutboxMessage, toOutboxMessage } from '@ordo/kernel';
+import { defineMessages, type Outbox, type OutboxMessage } from '@ordo/kernel';
+import { messageHeaders, toOutboxMessage } from '@ordo/kernel/adapter-kit';
 import * as t from 'io-ts';
 import { type Kafka, type Message, Partitioners } from 'kafkajs';
 import pg from 'pg';

@@ -2,24 +2,108 @@
  * @ordo/kernel: a pure event-sourcing core. Deciders, projections and sagas as pure functions;
  * ports for stores and messaging; the command handler that ties a decider to a store.
  * No I/O, no clock, no randomness: time and ids come in through commands or injected ports.
+ *
+ * One folder per port or concept (see docs/architecture.md): `model` (messages, errors,
+ * validation, metadata), `decider` (deciders and the command handler), `event-store`,
+ * `snapshots`, `upcasting`, `projections`, `sagas`, `messaging`, `runtime`. What only adapter
+ * authors need is on the `@ordo/kernel/adapter-kit` subpath; the test toolkit on
+ * `@ordo/kernel/testing`.
  */
-export * from './errors';
-export * from './expected-version';
-export * from './wrong-expected-version-error';
-export * from './validation';
-export * from './message';
-export * from './metadata';
-export * from './event-store';
-export * from './append-validation';
-export * from './catch-up-subscription';
-export * from './decider';
-export * from './state-cache';
-export * from './snapshot';
-export * from './upcasting';
-export * from './command-context';
-export * from './conflict-backoff';
-export * from './stream-queue';
-export * from './command-handler';
-export * from './projection';
-export * from './saga';
-export * from './messaging';
+export {
+  EventMetadataCodec,
+  InvalidInputError,
+  OrdoError,
+  causedBy,
+  decodeWith,
+  defineMessages,
+  describeValue,
+  domainError,
+  isInvalidInputError,
+  toValidationIssues,
+  validationError,
+} from './model';
+export type {
+  ConcurrencyConflict,
+  DomainError,
+  EventMetadata,
+  Message,
+  MessageOf,
+  MessageShapes,
+  MessageUnion,
+  OrdoFailure,
+  UnionOf,
+  ValidationError,
+  ValidationIssue,
+} from './model';
+export {
+  DEFAULT_MAX_RETRIES,
+  accept,
+  adaptDecider,
+  combineDeciders,
+  createCommandHandler,
+  createLruStateCache,
+  createStreamQueue,
+  decideAndEvolve,
+  fold,
+  isIsoDateTime,
+  jitteredBackoff,
+  metadataFor,
+  noBackoff,
+  reject,
+  runCommands,
+} from './decider';
+export type {
+  CachedState,
+  CommandContext,
+  CommandFailure,
+  CommandHandler,
+  CommandHandlerConfig,
+  CommandOf,
+  CommandResult,
+  CommandSuccess,
+  ConflictBackoff,
+  Decider,
+  EventOf,
+  JitteredBackoffOptions,
+  SnapshotSettings,
+  StateCache,
+  StateOf,
+  StreamQueue,
+  UntrustedCommandHandler,
+} from './decider';
+export { WrongExpectedVersionError, isWrongExpectedVersionError, narrowStore } from './event-store';
+export type {
+  AnyEvent,
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedVersion,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StreamState,
+  SubscribeOptions,
+  Subscription,
+} from './event-store';
+export { everyNEvents, neverSnapshot } from './snapshots';
+export type { Snapshot, SnapshotPolicy, SnapshotStore } from './snapshots';
+export { createUpcasters, withUpcasting } from './upcasting';
+export type { Upcaster, Upcasters } from './upcasting';
+export { rebuildProjection } from './projections';
+export type { CheckpointStore, ProjectedState, Projection, ProjectionHandler } from './projections';
+export { compensateInReverse, sagaActions, sagaStreamId } from './sagas';
+export type { ProcessManager, SagaAction } from './sagas';
+export { relayOnce, routeByCategory, streamCategory } from './messaging';
+export type {
+  Inbox,
+  InboxResult,
+  IncomingMessage,
+  MessageConsumer,
+  Outbox,
+  OutboxMessage,
+  OutboxRouting,
+  OutgoingMessage,
+  Publisher,
+} from './messaging';
+export type { Clock, IdGenerator, Scheduler } from './runtime';

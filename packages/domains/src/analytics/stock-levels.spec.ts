@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/Either';
-import { initialProjected, projectBatch, type RecordedEvent } from '@ordo/kernel';
+import { type RecordedEvent } from '@ordo/kernel';
+import { initialProjected, projectBatch } from '@ordo/kernel/adapter-kit';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { InventoryCommand } from '../inventory/commands';

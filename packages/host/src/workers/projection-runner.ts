@@ -1,12 +1,5 @@
-import {
-  type AnyEvent,
-  type EventStore,
-  initialProjected,
-  type ProjectedState,
-  type Projection,
-  projectBatch,
-  runProjectionBatch,
-} from '@ordo/kernel';
+import { type AnyEvent, type EventStore, type ProjectedState, type Projection } from '@ordo/kernel';
+import { initialProjected, projectBatch, runProjectionBatch } from '@ordo/kernel/adapter-kit';
 
 /**
  * Where an async projection keeps its read model and checkpoint, written together (one

@@ -2,17 +2,20 @@ import * as fc from 'fast-check';
 import * as E from 'fp-ts/Either';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { accept, type Decider, reject } from '../decider';
-import { domainError } from '../errors';
-import { type ProcessManager, sagaActions } from '../saga';
+import { accept, type Decider, reject } from '../decider/decider';
+import { domainError } from '../model/errors';
+import { type ProcessManager, sagaActions } from '../sagas/process-manager';
 import {
   checkDeciderLaws,
   type DeciderLawName,
   deciderLawNames,
   deciderLawProperty,
   deciderLawResults,
+  DEFAULT_MAX_COMMANDS,
+  LAW_DISTINCT_STATES_CAP,
   type LawResult,
   LawViolation,
+  type TransitionInvariant,
 } from './decider-laws';
 import {
   account,
@@ -26,6 +29,23 @@ import {
 type Account = Decider<AccountCommand, AccountEvent, AccountState>;
 
 const options = { commands: accountCommands, invariants: accountInvariants };
+
+/** Rules about steps, not states: checked by the transition law when given. */
+const accountTransitions: ReadonlyArray<TransitionInvariant<AccountCommand, AccountEvent, AccountState>> = [
+  {
+    description: 'a deposit raises the balance by its amount',
+    holds: (before, command, _events, after) =>
+      command.type !== 'Deposit' || after.balance === before.balance + command.amount,
+  },
+  {
+    description: 'an accepted command emits at least one event',
+    holds: (_before, _command, events) => events.length > 0,
+  },
+];
+
+/** The part every passing note ends with: how long the sequences were, how many states they reached. */
+const depthNote =
+  /; command sequences of mean length \d+\.\d, max (\d+) \(maxCommands (\d+)\); (at least )?(\d+) distinct states reached$/;
 
 const resultOf = (results: ReadonlyArray<LawResult>, law: DeciderLawName): LawResult => {
   const found = results.find((r) => r.law === law);
@@ -50,7 +70,7 @@ const onlyFails = (results: ReadonlyArray<LawResult>, law: DeciderLawName, fragm
 // --- the correct decider -------------------------------------------------------------------
 
 test('a correct decider passes every law, and the passes are not vacuous', () => {
-  const results = deciderLawResults(account, options);
+  const results = deciderLawResults(account, { ...options, transitions: accountTransitions });
   assert.equal(
     results.map((r) => r.law),
     deciderLawNames,
@@ -59,7 +79,49 @@ test('a correct decider passes every law, and the passes are not vacuous', () =>
   assert.match(resultOf(results, 'terminal states accept nothing').note ?? '', /reached in [1-9]\d* of 100 runs/);
   assert.match(resultOf(results, 'a rejected command yields no events').note ?? '', /occurred in [1-9]\d* of 100 runs/);
   assert.match(resultOf(results, 'invariants hold in every reachable state').note ?? '', /2 invariant\(s\) checked/);
+  assert.match(
+    resultOf(results, 'decide is deterministic').note ?? '',
+    /^[1-9]\d* command\(s\) decided twice over 100 runs; /,
+  );
+  assert.match(
+    resultOf(results, 'transition invariants hold on every accepted command').note ?? '',
+    /^2 transition invariant\(s\) checked on [1-9]\d* accepted command\(s\); some command was accepted in [1-9]\d* of 100 runs; /,
+  );
+  // Every note says how deep the runs went: the sequences reach maxCommands, many states are seen.
+  for (const r of results) {
+    const depth = depthNote.exec(r.note ?? '');
+    assert.ok(depth, `${r.law}: ${r.note}`);
+    assert.is(Number(depth?.[2]), DEFAULT_MAX_COMMANDS);
+    assert.ok(Number(depth?.[1]) >= DEFAULT_MAX_COMMANDS * 0.75, `${r.law}: ${r.note}`);
+    assert.ok(Number(depth?.[4]) >= 20, `${r.law}: ${r.note}`);
+  }
   checkDeciderLaws(account, options); // does not throw
+});
+
+test("maxCommands is honoured as given, not capped by fast-check's default size", () => {
+  // Before, sequences never grew past about 10 commands whatever maxCommands said.
+  for (const maxCommands of [5, 30, 120]) {
+    const note = resultOf(
+      deciderLawResults(account, { ...options, maxCommands, seed: 1 }),
+      'decide is deterministic',
+    ).note;
+    const depth = depthNote.exec(note ?? '');
+    assert.ok(depth, note);
+    assert.is(Number(depth?.[2]), maxCommands);
+    assert.ok(Number(depth?.[1]) <= maxCommands, note);
+    assert.ok(Number(depth?.[1]) >= maxCommands * 0.75, note);
+  }
+});
+
+test('the distinct states are counted up to a cap, then reported as "at least"', () => {
+  type Sum = Decider<number, number, number>;
+  const sum: Sum = { initialState: 0, decide: (n) => accept(n), evolve: (s, n) => s + n };
+  const commands = fc.integer({ min: 1, max: 1_000_000_000 });
+  const few = resultOf(deciderLawResults(sum, { commands, numRuns: 10, seed: 3 }), 'decide is deterministic');
+  assert.match(few.note ?? '', /; ([1-9]\d*) distinct states reached$/);
+  assert.not.match(few.note ?? '', /at least/);
+  const many = resultOf(deciderLawResults(sum, { commands, numRuns: 600, seed: 3 }), 'decide is deterministic');
+  assert.ok(many.note?.endsWith(`; at least ${LAW_DISTINCT_STATES_CAP} distinct states reached`), many.note);
 });
 
 test('numRuns and skip are honoured; a decider without isTerminal skips the terminal law', () => {
@@ -231,7 +293,7 @@ test('checkDeciderLaws throws LawViolation listing every failing law', () => {
   } catch (error) {
     assert.instance(error, LawViolation);
     const violation = error as LawViolation;
-    assert.match(violation.message, /^2 of 5 decider laws failed/);
+    assert.match(violation.message, /^2 of 6 decider laws failed/);
     assert.ok(violation.message.includes('"invariants hold in every reachable state"'));
     assert.ok(violation.message.includes('"folding all accepted events equals the state tracked step by step"'));
     assert.ok(violation.message.includes('shrunk command sequence'));
@@ -286,6 +348,87 @@ test('a custom state equality is used for the state laws', () => {
   };
   const results = deciderLawResults(leaky, { ...options, equals: () => true });
   assert.ok(resultOf(results, 'a rejected command yields no events').ok);
+});
+
+// --- the transition law ----------------------------------------------------------------------
+
+test('law 6 fails, naming the transition invariant, for a deposit that credits one unit too many', () => {
+  const generous: Account = {
+    ...account,
+    decide: (command, state) =>
+      command.type === 'Deposit' && state.status === 'open' && command.amount > 0n
+        ? accept({ type: 'Deposited', amount: command.amount + 1n })
+        : account.decide(command, state),
+  };
+  const results = deciderLawResults(generous, { ...options, transitions: accountTransitions });
+  onlyFails(results, 'transition invariants hold on every accepted command', [
+    'shrunk command sequence (2): [{"type":"Open"},{"type":"Deposit","amount":1n}]',
+    'invariant: "a deposit raises the balance by its amount"',
+    'transition invariant "a deposit raises the balance by its amount" does not hold on command #1 {"type":"Deposit","amount":1n} in the state {"status":"open","balance":0n}, accepted with events [{"type":"Deposited","amount":2n}], leading to {"status":"open","balance":2n}',
+  ]);
+});
+
+test('law 6 judges accepted commands only, and a throwing transition invariant fails it', () => {
+  let judged = 0;
+  const rejectionsSeen: TransitionInvariant<AccountCommand, AccountEvent, AccountState> = {
+    description: 'never called with a rejection',
+    holds: (before, command) => {
+      judged += 1;
+      return E.isRight(account.decide(command, before));
+    },
+  };
+  const passed = resultOf(
+    deciderLawResults(account, { ...options, transitions: [rejectionsSeen] }),
+    'transition invariants hold on every accepted command',
+  );
+  assert.ok(passed.ok, passed.counterexample);
+  assert.ok(judged > 0);
+  const throwing: TransitionInvariant<AccountCommand, AccountEvent, AccountState> = {
+    description: 'looks at a field that is not there',
+    holds: (_before, command) => {
+      if (command.type === 'Close') throw new RangeError('no such field');
+      return true;
+    },
+  };
+  const failed = resultOf(
+    deciderLawResults(account, { ...options, transitions: [throwing] }),
+    'transition invariants hold on every accepted command',
+  );
+  assert.is(failed.ok, false);
+  assert.ok(
+    failed.counterexample?.includes(
+      'transition invariant "looks at a field that is not there" threw "RangeError: no such field"',
+    ),
+    failed.counterexample,
+  );
+  assert.ok(failed.counterexample?.includes('(2): [{"type":"Open"},{"type":"Close"}]'), failed.counterexample);
+});
+
+test('a long shrunk sequence prints one numbered command per line', () => {
+  // The balance may not exceed 3: four deposits of 1 are the shortest counterexample.
+  const results = deciderLawResults(account, {
+    ...options,
+    invariants: [{ description: 'the balance stays at most 3', holds: (s) => s.balance <= 3n }],
+    commands: fc.oneof(
+      fc.constant<AccountCommand>({ type: 'Open' }),
+      fc.record({ type: fc.constant('Deposit' as const), amount: fc.bigInt({ min: 1n, max: 1n }) }),
+    ),
+  });
+  const text = resultOf(results, 'invariants hold in every reachable state').counterexample ?? '';
+  assert.ok(
+    text.includes(
+      [
+        'shrunk command sequence (5):',
+        '  #0 {"type":"Open"}',
+        '  #1 {"type":"Deposit","amount":1n}',
+        '  #2 {"type":"Deposit","amount":1n}',
+        '  #3 {"type":"Deposit","amount":1n}',
+        '  #4 {"type":"Deposit","amount":1n}',
+        'invariant: "the balance stays at most 3"',
+      ].join('\n'),
+    ),
+    text,
+  );
 });
 
 // --- sagas are deciders over their inputs ---------------------------------------------------
@@ -369,6 +512,12 @@ test('a ProcessManager is checked as it is: the saga passes every law, terminal 
   const results = deciderLawResults(paymentSaga, {
     commands: paymentInputs,
     invariants: [{ description: 'the stage is known', holds: (s) => typeof s.stage === 'string' }],
+    transitions: [
+      {
+        description: 'an accepted input never leaves the saga idle',
+        holds: (_b, _i, _e, after) => after.stage !== 'idle',
+      },
+    ],
   });
   for (const r of results) assert.ok(r.ok && r.skipped === undefined, `${r.law}: ${r.counterexample ?? r.skipped}`);
   // And its reactions are what the host dispatches.

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
-import { type Decider, fold } from '../decider';
-import type { DomainError } from '../errors';
+import { type Decider, fold } from '../decider/decider';
+import type { DomainError } from '../model/errors';
 import { showValue, structuralEquals } from './structural';
 
 /** Thrown when a decider spec does not hold; its message shows expected and actual. */

@@ -15,7 +15,8 @@
  * PostgreSQL outbox holds buckets of streams) as long as it never hands out a stream's message
  * while another owner holds an earlier one, and hands each stream out in order.
  */
-import type { Outbox, OutboxMessage } from '../messaging';
+import type { Outbox } from '../messaging/outbox';
+import type { OutboxMessage } from '../messaging/outgoing-message';
 import { check, equal, equalDeep } from './conformance/assert';
 import type { TestRegistrar } from './conformance/types';
 

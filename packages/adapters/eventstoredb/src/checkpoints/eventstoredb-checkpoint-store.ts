@@ -1,4 +1,5 @@
-import { InvalidInputError, MAX_STREAM_ID_LENGTH, describeValue, type CheckpointStore } from '@ordo/kernel';
+import { InvalidInputError, describeValue, type CheckpointStore } from '@ordo/kernel';
+import { MAX_STREAM_ID_LENGTH } from '@ordo/kernel/adapter-kit';
 import type { EventStoreDbClientPort } from '../client/client-port';
 import { mapAppendError } from '../event-store/error-mapping';
 import { MaxCountKeeper, readLatest, recordEvent } from '../event-store/internal-streams';

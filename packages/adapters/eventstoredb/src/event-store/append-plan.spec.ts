@@ -1,4 +1,5 @@
-import { satisfiesExpectedVersion, type ExpectedVersion, type StreamState } from '@ordo/kernel';
+import { type ExpectedVersion, type StreamState } from '@ordo/kernel';
+import { satisfiesExpectedVersion } from '@ordo/kernel/adapter-kit';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,4 +1,5 @@
-import { satisfiesExpectedVersion, type ExpectedVersion, type StreamState } from '@ordo/kernel';
+import { type ExpectedVersion, type StreamState } from '@ordo/kernel';
+import { satisfiesExpectedVersion } from '@ordo/kernel/adapter-kit';
 
 /**
  * The decision every Ordo store makes for `append(streamId, events with ids [i0..in-1], expected)`,

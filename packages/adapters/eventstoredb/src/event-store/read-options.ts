@@ -5,13 +5,8 @@ import {
   START,
   type ReadStreamOptions as ClientReadStreamOptions,
 } from '@eventstore/db-client';
-import {
-  InvalidInputError,
-  assertValidStreamId,
-  describeValue,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-} from '@ordo/kernel';
+import { InvalidInputError, describeValue, type ReadAllOptions, type ReadStreamOptions } from '@ordo/kernel';
+import { assertValidStreamId } from '@ordo/kernel/adapter-kit';
 
 /** Read options: validated before any call, then mapped to the client's. */
 

@@ -1,11 +1,5 @@
-import {
-  InvalidInputError,
-  assertValidStreamId,
-  describeValue,
-  findNonJsonValue,
-  type Snapshot,
-  type SnapshotStore,
-} from '@ordo/kernel';
+import { InvalidInputError, describeValue, type Snapshot, type SnapshotStore } from '@ordo/kernel';
+import { assertValidStreamId, findNonJsonValue } from '@ordo/kernel/adapter-kit';
 import { NO_STREAM, type JSONType } from '@eventstore/db-client';
 import type { EventStoreDbClientPort } from '../client/client-port';
 import { isClientWrongExpectedVersion, mapAppendError } from '../event-store/error-mapping';

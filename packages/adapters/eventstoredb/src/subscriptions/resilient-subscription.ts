@@ -1,12 +1,6 @@
 import type { Position } from '@eventstore/db-client';
-import {
-  catchUpSubscription,
-  type AnyEvent,
-  type ReadAllOptions,
-  type RecordedEvent,
-  type SubscribeOptions,
-  type Subscription,
-} from '@ordo/kernel';
+import { type AnyEvent, type ReadAllOptions, type RecordedEvent, type SubscribeOptions, type Subscription } from '@ordo/kernel';
+import { catchUpSubscription } from '@ordo/kernel/adapter-kit';
 import type { DoorbellHandle } from './append-doorbell';
 import { backoffDelay, sleep, type RetryPolicy } from './backoff';
 import { isTransientError } from '../event-store/error-mapping';

@@ -1,5 +1,5 @@
 import { type OutgoingMessage } from '@ordo/kernel';
-import { messageHeaders } from '@ordo/kernel';
+import { messageHeaders } from '@ordo/kernel/adapter-kit';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

@@ -1,10 +1,5 @@
-import {
-  type AnyEvent,
-  type OutboxMessage,
-  type OutboxRouting,
-  type RecordedEvent,
-  toOutboxMessage,
-} from '@ordo/kernel';
+import { type AnyEvent, type OutboxMessage, type OutboxRouting, type RecordedEvent } from '@ordo/kernel';
+import { toOutboxMessage } from '@ordo/kernel/adapter-kit';
 import type { InMemoryOutbox } from '../outbox';
 import type { InlineProjectionHook } from './inline-projection-hook';
 

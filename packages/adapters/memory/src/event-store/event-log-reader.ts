@@ -1,11 +1,5 @@
-import {
-  type AnyEvent,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type RecordedEvent,
-  InvalidInputError,
-  assertValidStreamId,
-} from '@ordo/kernel';
+import { type AnyEvent, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent, InvalidInputError } from '@ordo/kernel';
+import { assertValidStreamId } from '@ordo/kernel/adapter-kit';
 import type { EventLog } from './event-log';
 
 /** The reads of the in-memory event store, answered synchronously from its {@link EventLog}. */

@@ -1,4 +1,4 @@
-import { hashEventId } from '@ordo/kernel';
+import { hashEventId } from '@ordo/kernel/adapter-kit';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

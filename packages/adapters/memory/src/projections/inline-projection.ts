@@ -1,4 +1,5 @@
-import { type AnyEvent, type ProjectedState, type Projection, initialProjected, projectBatch } from '@ordo/kernel';
+import { type AnyEvent, type ProjectedState, type Projection } from '@ordo/kernel';
+import { initialProjected, projectBatch } from '@ordo/kernel/adapter-kit';
 import type { InlineProjectionHook } from '../event-store';
 
 /**

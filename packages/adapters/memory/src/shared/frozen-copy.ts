@@ -1,4 +1,4 @@
-import { frozenJsonCopy } from '@ordo/kernel';
+import { frozenJsonCopy } from '@ordo/kernel/adapter-kit';
 
 /**
  * Deep-copies a JSON value and freezes the copy. The in-memory stores keep their data this way:

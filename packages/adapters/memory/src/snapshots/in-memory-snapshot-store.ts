@@ -1,10 +1,5 @@
-import {
-  InvalidInputError,
-  type Snapshot,
-  type SnapshotStore,
-  assertValidStreamId,
-  findNonJsonValue,
-} from '@ordo/kernel';
+import { InvalidInputError, type Snapshot, type SnapshotStore } from '@ordo/kernel';
+import { assertValidStreamId, findNonJsonValue } from '@ordo/kernel/adapter-kit';
 import { frozenCopy } from '../shared';
 
 /** An in-memory {@link SnapshotStore}, with a helper for tests. */

@@ -1,5 +1,5 @@
-import type { ExpectedVersion, StreamState } from '../../expected-version';
-import { isWrongExpectedVersionError } from '../../wrong-expected-version-error';
+import type { ExpectedVersion, StreamState } from '../../event-store/expected-version';
+import { isWrongExpectedVersionError } from '../../event-store/wrong-expected-version-error';
 import { check, equal, equalDeep, fail, rejection, show } from './assert';
 import { type CaseContext, withStore } from './fixtures';
 import type { ConformanceCase } from './types';

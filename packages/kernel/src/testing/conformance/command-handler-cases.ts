@@ -1,9 +1,9 @@
 import * as E from 'fp-ts/Either';
-import type { CommandContext } from '../../command-context';
-import { createCommandHandler } from '../../command-handler';
-import { accept, type Decider } from '../../decider';
-import { narrowStore } from '../../event-store';
-import { createLruStateCache } from '../../state-cache';
+import type { CommandContext } from '../../decider/command-context';
+import { createCommandHandler } from '../../decider/command-handler';
+import { accept, type Decider } from '../../decider/decider';
+import { narrowStore } from '../../event-store/event-store';
+import { createLruStateCache } from '../../decider/state-cache';
 import { check, equal, equalDeep, fail, show } from './assert';
 import { type CaseContext, OCCURRED_AT, withStore } from './fixtures';
 import type { ConformanceCase } from './types';

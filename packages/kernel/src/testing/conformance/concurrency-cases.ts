@@ -1,6 +1,6 @@
-import type { ExpectedVersion } from '../../expected-version';
-import type { RecordedEvent } from '../../metadata';
-import { isWrongExpectedVersionError } from '../../wrong-expected-version-error';
+import type { ExpectedVersion } from '../../event-store/expected-version';
+import type { RecordedEvent } from '../../event-store/recorded-event';
+import { isWrongExpectedVersionError } from '../../event-store/wrong-expected-version-error';
 import { check, equal, equalDeep, fail, show } from './assert';
 import { type CaseContext, withStore } from './fixtures';
 import type { ConformanceCase } from './types';

@@ -1,6 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { EventStore } from '../../event-store';
+import type { EventStore } from '../../event-store/event-store';
 import { eventStoreConformance, eventStoreConformanceCases } from '../conformance';
 import { deepEqual } from './assert';
 

@@ -1,4 +1,5 @@
-import type { EventMetadata, RecordedEvent } from '../../metadata';
+import type { EventMetadata } from '../../model/event-metadata';
+import type { RecordedEvent } from '../../event-store/recorded-event';
 import { check, equal, equalDeep } from './assert';
 import { type CaseContext, DELIVERY_TIMEOUT_MS, collect, readAllPages, within } from './fixtures';
 import { withStore } from './fixtures';

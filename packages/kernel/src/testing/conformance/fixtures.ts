@@ -1,7 +1,8 @@
-import type { AnyEvent, EventStore, SubscribeOptions, Subscription } from '../../event-store';
-import type { ExpectedVersion } from '../../expected-version';
-import type { EventMetadata, NewEvent, RecordedEvent } from '../../metadata';
-import { isWrongExpectedVersionError } from '../../wrong-expected-version-error';
+import type { AnyEvent, EventStore, SubscribeOptions, Subscription } from '../../event-store/event-store';
+import type { ExpectedVersion } from '../../event-store/expected-version';
+import type { EventMetadata } from '../../model/event-metadata';
+import type { NewEvent, RecordedEvent } from '../../event-store/recorded-event';
+import { isWrongExpectedVersionError } from '../../event-store/wrong-expected-version-error';
 import { ConformanceFailure, errorCode, fail } from './assert';
 import type { ConformanceFactory } from './types';
 

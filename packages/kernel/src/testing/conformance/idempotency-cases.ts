@@ -1,6 +1,6 @@
-import type { AppendResult } from '../../event-store';
-import type { ExpectedVersion } from '../../expected-version';
-import type { NewEvent } from '../../metadata';
+import type { AppendResult } from '../../event-store/event-store';
+import type { ExpectedVersion } from '../../event-store/expected-version';
+import type { NewEvent } from '../../event-store/recorded-event';
 import { expectConflict } from './append-cases';
 import { equal, equalDeep, expectInvalidInput, rejection } from './assert';
 import { type CaseContext, withStore } from './fixtures';

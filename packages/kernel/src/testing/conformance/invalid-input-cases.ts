@@ -1,5 +1,5 @@
-import type { AppendOptions } from '../../event-store';
-import type { NewEvent } from '../../metadata';
+import type { AppendOptions } from '../../event-store/event-store';
+import type { NewEvent } from '../../event-store/recorded-event';
 import { equal, equalDeep, expectInvalidInput, rejection } from './assert';
 import { type CaseContext, readAllPages, withStore } from './fixtures';
 import type { ConformanceCase } from './types';

@@ -1,5 +1,5 @@
-import type { ReadStreamOptions } from '../../event-store';
-import type { RecordedEvent } from '../../metadata';
+import type { ReadStreamOptions } from '../../event-store/event-store';
+import type { RecordedEvent } from '../../event-store/recorded-event';
 import { check, equal, equalDeep, show } from './assert';
 import { type CaseContext, withStore } from './fixtures';
 import type { ConformanceCase } from './types';

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../metadata';
+import type { RecordedEvent } from '../../event-store/recorded-event';
 import { check, equal, equalDeep, rejection } from './assert';
 import { type CaseContext, DELIVERY_TIMEOUT_MS, collect, within } from './fixtures';
 import { withStore } from './fixtures';

@@ -1,4 +1,4 @@
-import type { EventStore } from '../../event-store';
+import type { EventStore } from '../../event-store/event-store';
 
 /**
  * What the conformance suite needs from an adapter.

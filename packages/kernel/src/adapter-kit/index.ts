@@ -1,0 +1,33 @@
+/**
+ * @ordo/kernel/adapter-kit: what adapter authors need and application code does not: the one
+ * append validation, expected-version arithmetic, the catch-up subscription loop, the steps of
+ * projection runners, and how an outbox message is built from a recorded event. Every adapter
+ * of a port builds on these, so the same input gets the same verdict from each.
+ */
+export {
+  DEFAULT_MAX_EVENT_BYTES,
+  DEFAULT_SUBSCRIPTION_BATCH,
+  MAX_STREAM_ID_LENGTH,
+  assertValidAppend,
+  assertValidStreamId,
+  byteLength,
+  catchUpSubscription,
+  findNonJsonValue,
+  formatVersion,
+  frozenJsonCopy,
+  frozenValidAppend,
+  hashEventId,
+  isExpectedVersion,
+  satisfiesExpectedVersion,
+  streamStateToBigint,
+} from '../event-store';
+export type { AppendLimits, CatchUpSource } from '../event-store';
+export {
+  initialProjected,
+  projectBatch,
+  projectionAsHandler,
+  projectionHandles,
+  runProjectionBatch,
+} from '../projections';
+export type { AsyncProjectionStep } from '../projections';
+export { messageHeaders, toOutboxMessage } from '../messaging';

@@ -1,0 +1,7 @@
+export type { Inbox, InboxResult } from './inbox';
+export type { IncomingMessage, MessageConsumer } from './message-consumer';
+export type { Outbox } from './outbox';
+export { messageHeaders, routeByCategory, streamCategory, toOutboxMessage } from './outgoing-message';
+export type { OutboxMessage, OutboxRouting, OutgoingMessage } from './outgoing-message';
+export type { Publisher } from './publisher';
+export { relayOnce } from './relay-once';

@@ -1,0 +1,4 @@
+/** The time, injected: the kernel and domains never read a clock. */
+export interface Clock {
+  now(): Date;
+}

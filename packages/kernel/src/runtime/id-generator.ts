@@ -1,0 +1,4 @@
+/** Ids, injected: the kernel and domains never generate randomness. */
+export interface IdGenerator {
+  next(): string;
+}

@@ -1,0 +1,3 @@
+export { everyNEvents, neverSnapshot } from './snapshot-policy';
+export type { SnapshotPolicy } from './snapshot-policy';
+export type { Snapshot, SnapshotStore } from './snapshot-store';

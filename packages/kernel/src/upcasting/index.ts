@@ -1,0 +1,2 @@
+export { createUpcasters, withUpcasting } from './upcasters';
+export type { Upcaster, Upcasters } from './upcasters';
