@@ -1,5 +1,3 @@
-import type { StreamState } from '../event-store/expected-version';
-
 /**
  * A stored snapshot. `deciderVersion` names the shape of `evolve` that produced `state`: bump it
  * whenever `evolve` or the state shape changes, and old snapshots are ignored instead of misread.

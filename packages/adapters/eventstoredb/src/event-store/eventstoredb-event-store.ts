@@ -6,7 +6,21 @@ import {
   type AppendResult as ClientAppendResult,
   type Position,
 } from '@eventstore/db-client';
-import { InvalidInputError, WrongExpectedVersionError, type AnyEvent, type AppendOptions, type AppendResult, type EventStore, type NewEvent, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent, type StreamState, type SubscribeOptions, type Subscription } from '@ordo/kernel';
+import {
+  InvalidInputError,
+  WrongExpectedVersionError,
+  type AnyEvent,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  type StreamState,
+  type SubscribeOptions,
+  type Subscription,
+} from '@ordo/kernel';
 import { assertValidAppend, type AppendLimits } from '@ordo/kernel/adapter-kit';
 import { consumeRead, type EventStoreDbClientPort } from '../client/client-port';
 import { checkDurationOption, checkRetryCountOption, integerOption, invalidOption } from '../option-checks';

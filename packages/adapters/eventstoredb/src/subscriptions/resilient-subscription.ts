@@ -1,5 +1,11 @@
 import type { Position } from '@eventstore/db-client';
-import { type AnyEvent, type ReadAllOptions, type RecordedEvent, type SubscribeOptions, type Subscription } from '@ordo/kernel';
+import {
+  type AnyEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '@ordo/kernel';
 import { catchUpSubscription } from '@ordo/kernel/adapter-kit';
 import type { DoorbellHandle } from './append-doorbell';
 import { backoffDelay, sleep, type RetryPolicy } from './backoff';

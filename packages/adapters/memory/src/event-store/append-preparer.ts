@@ -1,4 +1,13 @@
-import { type AnyEvent, type AppendOptions, type AppendResult, type ExpectedVersion, type NewEvent, type RecordedEvent, InvalidInputError, WrongExpectedVersionError } from '@ordo/kernel';
+import {
+  type AnyEvent,
+  type AppendOptions,
+  type AppendResult,
+  type ExpectedVersion,
+  type NewEvent,
+  type RecordedEvent,
+  InvalidInputError,
+  WrongExpectedVersionError,
+} from '@ordo/kernel';
 import { frozenValidAppend, satisfiesExpectedVersion } from '@ordo/kernel/adapter-kit';
 import type { EventLog } from './event-log';
 import { toBigint } from './to-bigint';

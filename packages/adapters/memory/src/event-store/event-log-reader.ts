@@ -1,4 +1,10 @@
-import { type AnyEvent, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent, InvalidInputError } from '@ordo/kernel';
+import {
+  type AnyEvent,
+  type ReadAllOptions,
+  type ReadStreamOptions,
+  type RecordedEvent,
+  InvalidInputError,
+} from '@ordo/kernel';
 import { assertValidStreamId } from '@ordo/kernel/adapter-kit';
 import type { EventLog } from './event-log';
 

@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { type AnyEvent, type ExpectedVersion, InvalidInputError, type NewEvent, type RecordedEvent, type StreamState, WrongExpectedVersionError } from '@ordo/kernel';
+import {
+  type AnyEvent,
+  type ExpectedVersion,
+  InvalidInputError,
+  type NewEvent,
+  type RecordedEvent,
+  type StreamState,
+  WrongExpectedVersionError,
+} from '@ordo/kernel';
 import { satisfiesExpectedVersion } from '@ordo/kernel/adapter-kit';
 import { eventStoreConformance } from '@ordo/kernel/testing';
 import { test } from 'uvu';

@@ -1,4 +1,14 @@
-import { type AnyEvent, type AppendOptions, type AppendResult, type EventStore, type NewEvent, type OutboxRouting, type ProjectionHandler, type RecordedEvent, routeByCategory } from '@ordo/kernel';
+import {
+  type AnyEvent,
+  type AppendOptions,
+  type AppendResult,
+  type EventStore,
+  type NewEvent,
+  type OutboxRouting,
+  type ProjectionHandler,
+  type RecordedEvent,
+  routeByCategory,
+} from '@ordo/kernel';
 import { projectionHandles } from '@ordo/kernel/adapter-kit';
 import type { InMemoryOutbox } from '../outbox';
 import { createAppendPreparer } from './append-preparer';

@@ -1,4 +1,10 @@
-import { type AnyEvent, type ReadAllOptions, type RecordedEvent, type SubscribeOptions, type Subscription } from '@ordo/kernel';
+import {
+  type AnyEvent,
+  type ReadAllOptions,
+  type RecordedEvent,
+  type SubscribeOptions,
+  type Subscription,
+} from '@ordo/kernel';
 import { catchUpSubscription } from '@ordo/kernel/adapter-kit';
 
 /** The live side of the in-memory event store: `subscribeToAll`, woken by each commit. */

@@ -1,4 +1,10 @@
-import { type IncomingMessage, InvalidInputError, type MessageConsumer, type OutgoingMessage, type Publisher } from '@ordo/kernel';
+import {
+  type IncomingMessage,
+  InvalidInputError,
+  type MessageConsumer,
+  type OutgoingMessage,
+  type Publisher,
+} from '@ordo/kernel';
 import { findNonJsonValue } from '@ordo/kernel/adapter-kit';
 import { frozenCopy } from '../shared';
 import { type SeededRandom, createSeededRandom } from '../runtime';
