@@ -1,4 +1,4 @@
-// The dependency rule of DESIGN.md, checked in CI:
+// The dependency rule of docs/architecture.md, checked in CI:
 //   kernel <- domains; kernel <- adapters/*; kernel, adapters/*, domains <- host; everything <- examples, bench
 // The kernel imports only fp-ts and io-ts (its testing module may also use fast-check).
 /** @type {import('dependency-cruiser').IConfiguration} */

@@ -44,7 +44,7 @@ test('read models: stock adds up, revenue per day, funnel, notifications each on
   assert.match(out, /captured 107\.00 EUR, refunded 0\.00 EUR; completed orders 107\.00 EUR/);
 });
 
-test('the invariants of DESIGN.md hold', () => {
+test('the invariants of docs/architecture.md hold', () => {
   assert.match(
     first.stdout,
     /invariants\s+OK \(\d+ checked\): every order Completed or Cancelled; stock conserved; money conserved/,

@@ -1,6 +1,6 @@
 // The commerce system end to end on the in-memory host: a catalog, limited stock, customers, eight
 // orders (some complete, one runs out of stock, one is declined, one meets a silent gateway), then
-// the read models and the invariants of DESIGN.md. Deterministic: fixed ids and a manual clock.
+// the read models and the invariants of docs/architecture.md. Deterministic: fixed ids and a manual clock.
 //
 //   npm run demo
 import { createManualClock } from '@ordo/adapter-memory';
@@ -166,7 +166,7 @@ say(
     `refunded ${money(sum('PaymentRefunded'))}; completed orders ${money(completedTotal)}`,
 );
 
-// 12. The invariants of DESIGN.md, checked on the whole event log.
+// 12. The invariants of docs/architecture.md, checked on the whole event log.
 const results = await host.checkInvariants();
 const broken = results.filter((r) => r.violations.length > 0);
 for (const r of broken) say(`BROKEN: ${r.invariant}: ${r.violations.join('; ')}`);

@@ -69,7 +69,7 @@ interface PaymentLedger {
   declined: boolean;
 }
 
-/** Checks every global invariant of DESIGN.md (and the simulation's own) on a quiescent world. */
+/** Checks every global invariant of docs/architecture.md (and the simulation's own) on a quiescent world. */
 export const checkInvariants = (world: QuiescentWorld): ReadonlyArray<InvariantResult> => {
   const results: InvariantResult[] = [];
   const check = (invariant: string, body: (violate: (v: string) => void) => void) => {

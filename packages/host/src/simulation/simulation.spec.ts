@@ -9,7 +9,7 @@ const ORDERS = 25;
 
 const reports: SimulationReport[] = [];
 
-test(`${SEEDS} seeds: every invariant of DESIGN.md holds after quiescence`, async () => {
+test(`${SEEDS} seeds: every invariant of docs/architecture.md holds after quiescence`, async () => {
   const started = performance.now();
   const failures: string[] = [];
   for (let seed = 1; seed <= SEEDS; seed++) {
