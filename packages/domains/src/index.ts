@@ -15,12 +15,183 @@ export {
   Sku,
 } from './shared/codecs';
 export { refine } from './shared/refine';
-export * from './catalog';
-export * from './inventory';
-export * from './order';
-export * from './payment';
-export * from './shipping';
-export * from './identity';
-export * from './notification';
-export * from './analytics';
-export * from './fulfilment';
+export {
+  CatalogCommands,
+  CatalogEvents,
+  activeProducts,
+  catalogCommandCodec,
+  catalogDecider,
+  catalogRejectionCodes,
+  catalogStreamId,
+  productCatalogProjection,
+} from './catalog';
+export type { CatalogCommand, CatalogEntry, CatalogEvent, Product, ProductCatalog, ProductState } from './catalog';
+export {
+  InventoryCommands,
+  InventoryEvents,
+  inventoryCommandCodec,
+  inventoryDecider,
+  inventoryRejectionCodes,
+  inventoryStreamId,
+  reservedQuantity,
+} from './inventory';
+export type { InventoryCommand, InventoryEvent, ReservationOutcome, StockState } from './inventory';
+export {
+  OrderCommands,
+  OrderEvents,
+  OrderLine,
+  OrderLines,
+  hasDistinctSkus,
+  isOrderTerminal,
+  orderCommandCodec,
+  orderDecider,
+  orderRejectionCodes,
+  orderStreamId,
+  orderTotal,
+} from './order';
+export type { OrderCommand, OrderEvent, OrderState, OrderStatus, PlacedOrder } from './order';
+export {
+  AuthorizationDecision,
+  PaymentCommands,
+  PaymentEvents,
+  authorizationCommand,
+  createTestPaymentGateway,
+  isPaymentTerminal,
+  paymentCommandCodec,
+  paymentDecider,
+  paymentRejectionCodes,
+  paymentStreamId,
+  testGatewayAnswer,
+} from './payment';
+export type {
+  AuthorizationAnswer,
+  AuthorizationRequest,
+  AuthorizedPayment,
+  KeyRule,
+  PaymentCommand,
+  PaymentEvent,
+  PaymentGateway,
+  PaymentState,
+  TestGatewayRules,
+} from './payment';
+export {
+  ShipmentCommands,
+  ShipmentEvents,
+  ShipmentLine,
+  ShipmentLines,
+  isShipmentTerminal,
+  shipmentCommandCodec,
+  shipmentDecider,
+  shipmentRejectionCodes,
+  shipmentStreamId,
+  validShipmentLines,
+} from './shipping';
+export type { Shipment, ShipmentCommand, ShipmentEvent, ShipmentState, ShipmentStatus } from './shipping';
+export {
+  CustomerCommands,
+  CustomerEvents,
+  EmailReservationCommands,
+  EmailReservationEvents,
+  MAX_FAILED_LOGINS,
+  customerCommandCodec,
+  customerDecider,
+  customerRejectionCodes,
+  customerStreamId,
+  emailReservationCommandCodec,
+  emailReservationDecider,
+  emailReservationRejectionCodes,
+  emailReservationStreamId,
+  normaliseEmail,
+} from './identity';
+export type {
+  Customer,
+  CustomerCommand,
+  CustomerEvent,
+  CustomerState,
+  EmailReservationCommand,
+  EmailReservationEvent,
+  EmailReservationState,
+  PasswordHasher,
+} from './identity';
+export {
+  NOTIFICATION_CONSUMER,
+  notificationIdFor,
+  notificationsFor,
+  notifyOnce,
+  notifyingEventTypes,
+  sendNotificationsOnce,
+} from './notification';
+export type {
+  NotifiableEvent,
+  Notification,
+  NotificationSender,
+  NotificationTemplate,
+  SendReport,
+} from './notification';
+export { orderFunnelProjection, revenueProjection, stockLevelsProjection, utcDay } from './analytics';
+export type {
+  DailyRevenue,
+  OrderFacts,
+  OrderFunnel,
+  RevenueModel,
+  SkuRevenue,
+  StockLevel,
+  StockLevels,
+} from './analytics';
+export {
+  FULFILMENT,
+  FulfilmentCommandStepCodec,
+  FulfilmentEvents,
+  FulfilmentInputCodec,
+  FulfilmentLine,
+  FulfilmentSignals,
+  PaymentServiceCommands,
+  TimedStepCodec,
+  UndoableStep,
+  addMilliseconds,
+  allLinesReserved,
+  createFulfilmentSaga,
+  decideFulfilment,
+  defaultFulfilmentTimeouts,
+  evolveFulfilment,
+  fulfilmentCommandId,
+  fulfilmentCommandRejected,
+  fulfilmentCommandSteps,
+  fulfilmentEventInputTypes,
+  fulfilmentInputTypes,
+  fulfilmentSaga,
+  fulfilmentStreamId,
+  fulfilmentTimeoutId,
+  hasStepInFlight,
+  idempotencyKeyOf,
+  initialFulfilmentState,
+  isForwardCommand,
+  isFulfilmentInputType,
+  isFulfilmentTerminal,
+  lineStatus,
+  parseFulfilmentCommandId,
+  paymentIdOf,
+  reactToFulfilment,
+  shipmentIdOf,
+  timedSteps,
+  undoCommand,
+} from './fulfilment';
+export type {
+  FulfilmentAction,
+  FulfilmentCommand,
+  FulfilmentCommandStep,
+  FulfilmentEvent,
+  FulfilmentInput,
+  FulfilmentOrder,
+  FulfilmentPhase,
+  FulfilmentSaga,
+  FulfilmentSagaOptions,
+  FulfilmentSignal,
+  FulfilmentState,
+  FulfilmentTimeouts,
+  LineStatus,
+  PaymentProgress,
+  PaymentServiceCommand,
+  ShipmentProgress,
+  TimedStep,
+} from './fulfilment';

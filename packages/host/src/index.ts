@@ -4,7 +4,108 @@
  * runners, outbox relay), the scrypt password hasher, and the deterministic simulation that runs
  * everything under one seed.
  */
-export * from './workers';
-export * from './identity/scrypt-password-hasher';
-export * from './simulation';
-export * from './composition';
+export {
+  DispatchConflictError,
+  commerceCommandRoutes,
+  createCommandDispatcher,
+  createInMemoryProjectionStateStore,
+  createNotificationRunner,
+  createOutboxRelay,
+  createPaymentService,
+  createProjectionRunner,
+  createSagaRunner,
+  createShippingSimulator,
+  gatewayAnswerCommandId,
+  recordedFromMessage,
+} from './workers';
+export type {
+  CarrierPlan,
+  CommandDispatcher,
+  CommandDispatcherOptions,
+  CommandEnvelope,
+  CommandRoute,
+  CommerceRouteOptions,
+  DispatchOptions,
+  DispatchOutcome,
+  NotificationRunner,
+  OutboxRelay,
+  OutboxRelayOptions,
+  PaymentService,
+  PaymentServiceOptions,
+  ProjectionRunner,
+  ProjectionStateStore,
+  SagaInputOutcome,
+  SagaRunner,
+  SagaRunnerOptions,
+  SagaSignal,
+  ShippingSimulator,
+  ShippingSimulatorOptions,
+} from './workers';
+export { createScryptPasswordHasher } from './identity/scrypt-password-hasher';
+export type { ScryptSettings } from './identity/scrypt-password-hasher';
+export {
+  SIGNAL_TOPIC,
+  TOPICS,
+  checkInvariants,
+  createGatedConsumer,
+  createSimulatedGateway,
+  createWorld,
+  expectedRejections,
+  failureLine,
+  fulfilmentRejectionInput,
+  fulfilmentSignalMessage,
+  isPlantedBug,
+  plantedBugs,
+  replayCommand,
+  runSimulation,
+  withPlantedBug,
+} from './simulation';
+export type {
+  GatedConsumer,
+  GatewayBehaviour,
+  InvariantResult,
+  PlantedBug,
+  QuiescentWorld,
+  SimulatedGateway,
+  SimulationOptions,
+  SimulationReport,
+  World,
+  WorldSettings,
+} from './simulation';
+export {
+  HostConsumerGroups,
+  HostNotSettledError,
+  HostStoppedError,
+  HostTokens,
+  HostWorkerError,
+  createConsoleNotificationSender,
+  createHostAudit,
+  createHostProjections,
+  createIdlePump,
+  createInMemoryHost,
+  createRecordingNotificationSender,
+  describeError,
+  formatNotification,
+  instantCarrier,
+  projectionRunners,
+  provideService,
+  registerInMemoryServices,
+  resolveService,
+} from './composition';
+export type {
+  CommerceCommand,
+  ExecuteContext,
+  ExecuteResult,
+  Host,
+  HostAudit,
+  HostProjections,
+  IdleOptions,
+  IdlePump,
+  IdleReport,
+  InMemoryHostOptions,
+  NewCustomer,
+  PendingWork,
+  RecordingNotificationSender,
+  RejectionRecord,
+  Token,
+} from './composition';

@@ -5,9 +5,22 @@
  * `ReleaseEmail`. Rejection codes: see {@link customerRejectionCodes} and
  * {@link emailReservationRejectionCodes}.
  */
-export * from './email';
-export * from './password-hasher';
-export * from './commands';
-export * from './events';
-export * from './customer-decider';
-export * from './email-reservation-decider';
+export { normaliseEmail } from './email';
+export type { PasswordHasher } from './password-hasher';
+export {
+  CustomerCommands,
+  EmailReservationCommands,
+  customerCommandCodec,
+  emailReservationCommandCodec,
+} from './commands';
+export type { CustomerCommand, EmailReservationCommand } from './commands';
+export { CustomerEvents, EmailReservationEvents } from './events';
+export type { CustomerEvent, EmailReservationEvent } from './events';
+export { MAX_FAILED_LOGINS, customerDecider, customerRejectionCodes, customerStreamId } from './customer-decider';
+export type { Customer, CustomerState } from './customer-decider';
+export {
+  emailReservationDecider,
+  emailReservationRejectionCodes,
+  emailReservationStreamId,
+} from './email-reservation-decider';
+export type { EmailReservationState } from './email-reservation-decider';

@@ -3,6 +3,8 @@
  * notifications, a sender port, and a runner-agnostic helper that sends each notification once
  * through the kernel's inbox port. No decider, hence no rejection codes.
  */
-export * from './notification';
-export * from './reactor';
-export * from './send-once';
+export type { Notification, NotificationSender, NotificationTemplate } from './notification';
+export { notificationIdFor, notificationsFor, notifyingEventTypes } from './reactor';
+export type { NotifiableEvent } from './reactor';
+export { NOTIFICATION_CONSUMER, notifyOnce, sendNotificationsOnce } from './send-once';
+export type { SendReport } from './send-once';

@@ -3,7 +3,10 @@
  * dispatch. One stream per shipment (`shipment-${shipmentId}`). Rejection codes: see
  * {@link shipmentRejectionCodes}.
  */
-export * from './lines';
-export * from './commands';
-export * from './events';
-export * from './decider';
+export { ShipmentLine, ShipmentLines, validShipmentLines } from './lines';
+export { ShipmentCommands, shipmentCommandCodec } from './commands';
+export type { ShipmentCommand } from './commands';
+export { ShipmentEvents } from './events';
+export type { ShipmentEvent } from './events';
+export { isShipmentTerminal, shipmentDecider, shipmentRejectionCodes, shipmentStreamId } from './decider';
+export type { Shipment, ShipmentState, ShipmentStatus } from './decider';

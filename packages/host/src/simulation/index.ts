@@ -3,9 +3,15 @@
  * seed, with duplicates, reordering, crashes and timeouts, checked against the invariants of
  * docs/architecture.md. `runSimulation({ seed })` runs one seed; `cli.ts` runs sweeps.
  */
-export * from './run-simulation';
-export * from './invariants';
-export * from './planted-bugs';
-export * from './simulated-gateway';
-export * from './gated-consumer';
-export * from './world';
+export { failureLine, replayCommand, runSimulation } from './run-simulation';
+export type { SimulationOptions, SimulationReport } from './run-simulation';
+export { checkInvariants, expectedRejections } from './invariants';
+export type { InvariantResult, QuiescentWorld } from './invariants';
+export { isPlantedBug, plantedBugs, withPlantedBug } from './planted-bugs';
+export type { PlantedBug } from './planted-bugs';
+export { createSimulatedGateway } from './simulated-gateway';
+export type { GatewayBehaviour, SimulatedGateway } from './simulated-gateway';
+export { createGatedConsumer } from './gated-consumer';
+export type { GatedConsumer } from './gated-consumer';
+export { SIGNAL_TOPIC, TOPICS, createWorld, fulfilmentRejectionInput, fulfilmentSignalMessage } from './world';
+export type { World, WorldSettings } from './world';

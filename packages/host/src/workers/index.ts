@@ -1,9 +1,24 @@
 /** Workers of the host: each runs on ports, so the same code serves memory and PostgreSQL. */
-export * from './command-dispatcher';
-export * from './domain-routes';
-export * from './saga-runner';
-export * from './payment-service';
-export * from './shipping-simulator';
-export * from './notification-runner';
-export * from './projection-runner';
-export * from './outbox-relay';
+export { DispatchConflictError, createCommandDispatcher } from './command-dispatcher';
+export type {
+  CommandDispatcher,
+  CommandDispatcherOptions,
+  CommandEnvelope,
+  CommandRoute,
+  DispatchOptions,
+  DispatchOutcome,
+} from './command-dispatcher';
+export { commerceCommandRoutes } from './domain-routes';
+export type { CommerceRouteOptions } from './domain-routes';
+export { createSagaRunner } from './saga-runner';
+export type { SagaInputOutcome, SagaRunner, SagaRunnerOptions, SagaSignal } from './saga-runner';
+export { createPaymentService, gatewayAnswerCommandId } from './payment-service';
+export type { PaymentService, PaymentServiceOptions } from './payment-service';
+export { createShippingSimulator } from './shipping-simulator';
+export type { CarrierPlan, ShippingSimulator, ShippingSimulatorOptions } from './shipping-simulator';
+export { createNotificationRunner, recordedFromMessage } from './notification-runner';
+export type { NotificationRunner } from './notification-runner';
+export { createInMemoryProjectionStateStore, createProjectionRunner } from './projection-runner';
+export type { ProjectionRunner, ProjectionStateStore } from './projection-runner';
+export { createOutboxRelay } from './outbox-relay';
+export type { OutboxRelay, OutboxRelayOptions } from './outbox-relay';
