@@ -8,10 +8,13 @@
  *   --crashes N        worker crashes allowed per seed (default 8)
  *   --planted-bug NAME plant a bug in the saga (forget-release-last-line); stops at the first failing seed
  *   --keep-going       with --planted-bug, do not stop at the first failing seed
+ *   --json FILE        with a sweep, also write its summary as JSON to FILE (e.g. bench/results/simulation.json)
  *
  * Prints one line per failing seed (`SEED n failed: ...; replay: ...`), then a summary with the
  * throughput in orders per second. Exits with 1 when a seed failed (0 with a planted bug found).
  */
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { isPlantedBug, plantedBugs } from './planted-bugs';
 import { failureLine, runSimulation, type SimulationOptions, type SimulationReport } from './run-simulation';
 
@@ -23,9 +26,10 @@ interface CliOptions {
   crashes?: number;
   plantedBug?: SimulationOptions['plantedBug'];
   keepGoing: boolean;
+  json?: string;
 }
 
-const usage = `usage: sim [--seed N | --seeds N [--from N]] [--orders N] [--crashes N] [--planted-bug ${plantedBugs.join('|')}] [--keep-going]`;
+const usage = `usage: sim [--seed N | --seeds N [--from N]] [--orders N] [--crashes N] [--planted-bug ${plantedBugs.join('|')}] [--keep-going] [--json FILE]`;
 
 const fail = (message: string): never => {
   console.error(`${message}\n${usage}`);
@@ -73,6 +77,11 @@ export const parseArgs = (argv: ReadonlyArray<string>): CliOptions => {
         break;
       case '--keep-going':
         options.keepGoing = true;
+        break;
+      case '--json':
+        if (value === undefined || value.startsWith('--')) fail('--json needs a file name');
+        options.json = value;
+        i++;
         break;
       case '--help':
       case '-h':
@@ -151,6 +160,24 @@ const main = async (): Promise<void> => {
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  if (cli.json !== undefined) {
+    const summary = {
+      benchmark: 'simulation',
+      date: new Date().toISOString(),
+      node: process.version,
+      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadAverage: loadavg() },
+      seeds: { from: cli.from, run },
+      ordersPerSeed: cli.orders ?? 'default',
+      crashesPerSeed: cli.crashes ?? 'default',
+      orders,
+      completed,
+      cancelled,
+      failedSeeds: failed,
+      seconds: Number(seconds.toFixed(2)),
+      ordersPerSecond: Math.round(orders / seconds),
+    };
+    writeFileSync(cli.json, `${JSON.stringify(summary, null, 2)}\n`);
+  }
   console.log(
     `${run} seeds (${cli.from}..${cli.from + run - 1}), ${failed} failed; ${orders} orders (${completed} completed, ${cancelled} cancelled) in ${seconds.toFixed(1)} s: ${(orders / seconds).toFixed(0)} orders/s`,
   );
