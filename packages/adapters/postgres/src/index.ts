@@ -2,17 +2,52 @@
  * @ordo/adapter-postgres: Ordo's ports on PostgreSQL through `pg`. The event store writes with
  * group commit and keeps a gap-free global order; the schema is created and upgraded by versioned
  * migrations (`migrate`), which other modules extend from version 100 up.
+ *
+ * The public surface, by port. Everything else in `src/` (the write path: append requests and
+ * statements, group commit, append notifications, storable text; the name and option checks) is
+ * internal.
  */
-export * from './schema-name';
-export * from './locks';
-export * from './migrations';
-export * from './migrate';
-export * from './pg-types';
-export * from './storable-text';
-export * from './append-request';
-export * from './append-statement';
-export * from './group-commit';
-export * from './append-notifications';
-export * from './postgres-event-store';
-export * from './extras';
-export * from './projections/json-document-projection';
+export { PostgresEventStore, appendLockSql, createPostgresEventStore } from './event-store';
+export type {
+  CreatePostgresEventStoreOptions,
+  DeleteStreamOptions,
+  GroupCommitOptions,
+  InTransactionHook,
+  PostgresEventStoreOptions,
+} from './event-store';
+export { EXTRA_MIGRATIONS, MigrationError, migrate, migrateExtras } from './schema';
+export type { MigrateOptions, MigrateResult, Migration, SchemaName } from './schema';
+export { PostgresOutbox, createOutboxRelay, outboxHook } from './outbox';
+export type { OutboxRelay, OutboxRelayOptions } from './outbox';
+export { PostgresInbox } from './inbox';
+export { PostgresSnapshotStore } from './snapshots';
+export {
+  PostgresCheckpointStore,
+  StaleCheckpointError,
+  compareAndSetCheckpoint,
+  loadCheckpoint,
+  resetCheckpoint,
+} from './checkpoints';
+export {
+  LeaseHeldError,
+  LeaseLostError,
+  createAsyncProjectionRunner,
+  createJsonDocumentProjection,
+  inlineProjectionHook,
+  jsonDocumentsMigration,
+  projectionStep,
+  rebuildAsyncProjection,
+} from './projections';
+export type {
+  AsyncProjectionRunner,
+  AsyncProjectionRunnerOptions,
+  JsonDocumentProjection,
+  JsonDocumentProjectionOptions,
+  ProjectionStepOptions,
+  RebuildOptions,
+  RebuildResult,
+} from './projections';
+export { acquireLease, holdsLease, leaseHolder, releaseLease } from './leases';
+export type { LeaseKey } from './leases';
+export { ORDO_TYPES } from './runtime';
+export type { Queryable, Worker } from './runtime';

@@ -1,8 +1,14 @@
-import { InvalidInputError } from '@ordo/kernel';
 import * as assert from 'uvu/assert';
 import { test } from 'uvu';
-import { withTransaction } from '../support/transaction';
-import { type ExtrasDatabase, openExtrasDatabase } from '../test-support/extras-database';
+import { withTransaction } from '../runtime/transaction';
+import {
+  type ExtrasDatabase,
+  invalidInput,
+  invalidOptions,
+  openExtrasDatabase,
+  rejected,
+  thrown,
+} from '../test-support';
 import { PostgresCheckpointStore, StaleCheckpointError, compareAndSetCheckpoint } from './postgres-checkpoint-store';
 
 let db: ExtrasDatabase;
@@ -51,14 +57,17 @@ test('two concurrent first commits: exactly one wins', async () => {
 });
 
 test('bad input throws InvalidInputError', async () => {
-  for (const attempt of [() => store.save('', 1n), () => store.save('x', -1n), () => store.load('')]) {
-    try {
-      await attempt();
-      assert.unreachable('bad input accepted');
-    } catch (e) {
-      assert.instance(e, InvalidInputError);
-    }
+  for (const [attempt, error] of [
+    [() => store.save('', 1n), invalidInput('invalid_checkpoint_name', 'name')],
+    [() => store.save('x', -1n), invalidInput('invalid_position', 'position')],
+    [() => store.load(''), invalidInput('invalid_checkpoint_name', 'name')],
+  ] as const) {
+    assert.equal(await rejected(attempt), error);
   }
+  assert.equal(
+    thrown(() => new PostgresCheckpointStore({ pool: db.pool, schema: 'Bad' })),
+    invalidOptions('schema'),
+  );
 });
 
 test.run();

@@ -1,8 +1,9 @@
 import { type CheckpointStore, InvalidInputError, OrdoError } from '@ordo/kernel';
 import type { Pool, PoolClient } from 'pg';
-import type { Queryable } from '../leases/lease';
-import { DEFAULT_SCHEMA, assertSchemaName, qualified } from '../support/qualified-name';
-import { toBigInt } from '../support/transaction';
+import { toBigInt } from '../runtime/pg-types';
+import type { Queryable } from '../runtime/transaction';
+import { qualified } from '../schema/qualified-name';
+import { schemaOption } from '../schema/schema-name';
 
 /** A compare-and-set on a checkpoint found another value than expected: someone else moved it. */
 export class StaleCheckpointError extends OrdoError {
@@ -93,11 +94,10 @@ export class PostgresCheckpointStore implements CheckpointStore {
   readonly #pool: Pool;
   readonly #schema: string;
 
+  /** A bad `schema` throws `InvalidInputError` `invalid_options` (issue path `schema`). */
   constructor(options: { readonly pool: Pool; readonly schema?: string }) {
-    const schema = options.schema ?? DEFAULT_SCHEMA;
-    assertSchemaName(schema);
     this.#pool = options.pool;
-    this.#schema = schema;
+    this.#schema = schemaOption(options.schema).name;
   }
 
   /** The stored position of `name`; `undefined` when none is stored. */

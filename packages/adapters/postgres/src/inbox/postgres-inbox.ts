@@ -1,6 +1,7 @@
 import { type Inbox, type InboxResult, InvalidInputError } from '@ordo/kernel';
 import type { Pool, PoolClient } from 'pg';
-import { DEFAULT_SCHEMA, assertSchemaName, qualified } from '../support/qualified-name';
+import { qualified } from '../schema/qualified-name';
+import { schemaOption } from '../schema/schema-name';
 
 const assertText = (path: string, value: unknown): void => {
   if (typeof value !== 'string' || value.length === 0) {
@@ -26,11 +27,10 @@ export class PostgresInbox implements Inbox<PoolClient> {
   readonly #pool: Pool;
   readonly #table: string;
 
+  /** A bad `schema` throws `InvalidInputError` `invalid_options` (issue path `schema`). */
   constructor(options: { readonly pool: Pool; readonly schema?: string }) {
-    const schema = options.schema ?? DEFAULT_SCHEMA;
-    assertSchemaName(schema);
     this.#pool = options.pool;
-    this.#table = qualified(schema, 'ordo_inbox');
+    this.#table = qualified(schemaOption(options.schema).name, 'ordo_inbox');
   }
 
   /**

@@ -1,9 +1,7 @@
-import type { Pool, PoolClient } from 'pg';
-import { qualified } from '../support/qualified-name';
-import { assertPositiveMs } from '../support/transaction';
-
-/** Something that runs a query: the pool (one statement, autocommit) or a client inside a transaction. */
-export type Queryable = Pool | PoolClient;
+import type { PoolClient } from 'pg';
+import { assertPositiveMs } from '../runtime/option-checks';
+import type { Queryable } from '../runtime/transaction';
+import { qualified } from '../schema/qualified-name';
 
 /** Names a lease row. */
 export interface LeaseKey {
@@ -27,7 +25,8 @@ export interface LeaseKey {
 
 /**
  * Takes the lease if it is free, expired, or already ours (then it is renewed). Answers whether
- * `owner` holds it afterwards, for `leaseMs` from now.
+ * `owner` holds it afterwards, for `leaseMs` from now (a positive number: `InvalidInputError`
+ * `invalid_options` at `leaseMs` otherwise).
  */
 export const acquireLease = async (db: Queryable, key: LeaseKey & { readonly leaseMs: number }): Promise<boolean> => {
   assertPositiveMs('leaseMs', key.leaseMs);

@@ -1,7 +1,7 @@
 import { type Publisher, relayOnce } from '@ordo/kernel';
 import type { Pool } from 'pg';
-import { assertPositiveInt, assertPositiveMs } from '../support/transaction';
-import { type Worker, workerLoop } from '../support/worker-loop';
+import { assertPositiveInt, assertPositiveMs } from '../runtime/option-checks';
+import { type Worker, workerLoop } from '../runtime/worker-loop';
 import { PostgresOutbox } from './postgres-outbox';
 
 /** Options of {@link createOutboxRelay}. */
@@ -37,6 +37,9 @@ export interface OutboxRelay extends Worker {
  * Any number of relays (threads, processes, hosts) may run on one outbox; they split the streams
  * between them, and when one dies its streams pass to the others once its lease expires.
  * Delivery is at least once: a crash between publish and mark republishes the batch.
+ *
+ * A bad option (`schema`, `batchSize`, `leaseMs`, `pollMs`) throws `InvalidInputError`
+ * `invalid_options` with an issue naming it.
  */
 export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   const batchSize = options.batchSize ?? 100;

@@ -3,14 +3,20 @@ import { createHash } from 'node:crypto';
 import { outboxConformance } from '@ordo/kernel/testing';
 import * as assert from 'uvu/assert';
 import { suite } from 'uvu';
-import { type ExtrasDatabase, openExtrasDatabase, sleep } from '../test-support/extras-database';
 import {
+  type ExtrasDatabase,
   type Publication,
   checkPublications,
   interleavedMessages,
+  invalidInput,
+  invalidOptions,
   message,
+  openExtrasDatabase,
   recorded,
-} from '../test-support/outbox-messages';
+  rejected,
+  sleep,
+  thrown,
+} from '../test-support';
 import { createOutboxRelay } from './outbox-relay';
 import { PostgresOutbox, outboxHook } from './postgres-outbox';
 
@@ -28,7 +34,7 @@ let schemaCounter = 0;
 /** Each test gets its own schema so that tests cannot see each other's rows. */
 const freshOutbox = async (): Promise<PostgresOutbox> => {
   const schema = `outbox_t${++schemaCounter}`;
-  const { migrateExtras } = await import('../migrations-extra');
+  const { migrateExtras } = await import('../schema/extra-migrations');
   await migrateExtras(db.pool, { schema });
   return new PostgresOutbox({ pool: db.pool, schema });
 };
@@ -213,21 +219,37 @@ test('concurrent claims never hand out the same stream twice', async () => {
 });
 
 test('bad input is refused before anything is written', async () => {
-  assert.throws(() => new PostgresOutbox({ pool: db.pool, schema: 'x"; DROP TABLE y; --' }), /schema name/);
-  assert.throws(() => outboxHook('Bad-Schema'), /schema name/);
+  assert.equal(
+    thrown(() => new PostgresOutbox({ pool: db.pool, schema: 'x"; DROP TABLE y; --' })),
+    invalidOptions('schema'),
+  );
+  assert.equal(
+    thrown(() => outboxHook('Bad-Schema')),
+    invalidInput('invalid_schema_name', 'schema'),
+  );
+  const publisher: Publisher = { publish: async () => undefined };
+  const relay = { pool: db.pool, schema: db.schema, publisher, owner: 'r' };
+  for (const [options, path] of [
+    [{ schema: 'Bad' }, 'schema'],
+    [{ batchSize: 0 }, 'batchSize'],
+    [{ leaseMs: -1 }, 'leaseMs'],
+    [{ pollMs: Number.NaN }, 'pollMs'],
+  ] as const) {
+    assert.equal(
+      thrown(() => createOutboxRelay({ ...relay, ...options })),
+      invalidOptions(path),
+      path,
+    );
+  }
   const outbox = await freshOutbox();
   await outbox.write([message('q', 0, 1)]);
   for (const [options, error] of [
-    [{ owner: '', batchSize: 1, leaseMs: 100 }, InvalidInputError],
-    [{ owner: 'a', batchSize: 0, leaseMs: 100 }, RangeError],
-    [{ owner: 'a', batchSize: 1, leaseMs: Number.NaN }, RangeError],
+    [{ owner: '', batchSize: 1, leaseMs: 100 }, invalidInput('invalid_owner', 'owner')],
+    [{ owner: 'a', batchSize: 0, leaseMs: 100 }, invalidOptions('batchSize')],
+    [{ owner: 'a', batchSize: 1.5, leaseMs: 100 }, invalidOptions('batchSize')],
+    [{ owner: 'a', batchSize: 1, leaseMs: Number.NaN }, invalidOptions('leaseMs')],
   ] as const) {
-    try {
-      await outbox.claim(options);
-      assert.unreachable(`accepted ${JSON.stringify(options)}`);
-    } catch (e) {
-      assert.instance(e, error);
-    }
+    assert.equal(await rejected(() => outbox.claim(options)), error, JSON.stringify(options));
   }
   assert.equal(ids(await outbox.claim({ owner: 'a', batchSize: 5, leaseMs: 1000 })), ['q:0'], 'nothing was claimed');
 });
@@ -388,8 +410,8 @@ test('purgePublished deletes published messages written before the cut, never pe
 
 test('migration 107 keeps what an older outbox published and what it had pending', async () => {
   const schema = `outbox_t${++schemaCounter}`;
-  const { EXTRA_MIGRATIONS, migrateExtras } = await import('../migrations-extra');
-  const { migrate } = await import('../migrate');
+  const { EXTRA_MIGRATIONS, migrateExtras } = await import('../schema/extra-migrations');
+  const { migrate } = await import('../schema/migrate');
   await migrate(db.pool, { schema, extra: EXTRA_MIGRATIONS.filter((m) => m.version <= 106) });
   const rows = interleavedMessages(5, 4, 'old');
   // The old layout: a published_at column per message; every other message of each stream published.

@@ -6,15 +6,15 @@ import {
   type OutboxRouting,
   type RecordedEvent,
   routeByCategory,
-  toOutboxMessage,
 } from '@ordo/kernel';
+import { toOutboxMessage } from '@ordo/kernel/adapter-kit';
 import type { Pool, PoolClient } from 'pg';
-import type { Queryable } from '../leases/lease';
-import type { InTransactionHook } from '../postgres-event-store';
-import { appendLockSql } from '../locks';
-import { schemaName } from '../schema-name';
-import { DEFAULT_SCHEMA, assertSchemaName, qualified } from '../support/qualified-name';
-import { assertPositiveInt, assertPositiveMs } from '../support/transaction';
+import type { InTransactionHook } from '../event-store/postgres-event-store';
+import { appendLockSql } from '../event-store/write-lock';
+import { assertPositiveInt, assertPositiveMs } from '../runtime/option-checks';
+import type { Queryable } from '../runtime/transaction';
+import { assertSchemaName, qualified } from '../schema/qualified-name';
+import { DEFAULT_SCHEMA, schemaName, schemaOption } from '../schema/schema-name';
 
 /**
  * Writes outbox messages on the caller's client, normally inside the append transaction. Messages
@@ -169,7 +169,7 @@ const assertOwner = (owner: unknown): void => {
  *
  * Several relays: each holds the buckets of its batches in flight, so under load one relay tends
  * to keep the buckets it works on while others take the free ones. Sequence numbers are drawn
- * under the store's write lock (see {@link writeOutboxMessages}), so positions commit in order.
+ * under the store's write lock (by `outboxHook` and `write`), so positions commit in order.
  */
 export class PostgresOutbox implements Outbox {
   readonly #pool: Pool;
@@ -181,11 +181,10 @@ export class PostgresOutbox implements Outbox {
    */
   readonly #claimed = new Map<string, number>();
 
+  /** A bad `schema` throws `InvalidInputError` `invalid_options` (issue path `schema`). */
   constructor(options: { readonly pool: Pool; readonly schema?: string }) {
-    const schema = options.schema ?? DEFAULT_SCHEMA;
-    assertSchemaName(schema);
     this.#pool = options.pool;
-    this.#schema = schema;
+    this.#schema = schemaOption(options.schema).name;
   }
 
   /** The schema this outbox lives in. */
@@ -195,7 +194,9 @@ export class PostgresOutbox implements Outbox {
 
   /**
    * Claims up to `batchSize` messages of buckets nobody else holds, oldest first, for `leaseMs`.
-   * `ahead`: keep this owner's unmarked claims and continue after them.
+   * `ahead`: keep this owner's unmarked claims and continue after them. A bad `batchSize` (not a
+   * positive integer) or `leaseMs` rejects with `InvalidInputError` `invalid_options` naming it;
+   * an empty `owner` with `invalid_owner`.
    */
   async claim(options: {
     readonly owner: string;

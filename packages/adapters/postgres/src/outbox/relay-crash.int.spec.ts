@@ -2,15 +2,21 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as assert from 'uvu/assert';
 import { test } from 'uvu';
-import { PostgresEventStore } from '../postgres-event-store';
-import { qualified } from '../support/qualified-name';
-import { type ExtrasDatabase, openExtrasDatabase, sleep } from '../test-support/extras-database';
-import { newEvent } from '../test-support/order-events';
-import { type Publication, checkPublications, message } from '../test-support/outbox-messages';
+import { PostgresEventStore } from '../event-store/postgres-event-store';
+import { qualified } from '../schema/qualified-name';
+import {
+  type ExtrasDatabase,
+  type Publication,
+  checkPublications,
+  message,
+  newOrderEvent,
+  openExtrasDatabase,
+  sleep,
+} from '../test-support';
 import { PostgresOutbox, outboxHook } from './postgres-outbox';
 
 const ROOT = fileURLToPath(new URL('../../../../../', import.meta.url));
-const RELAY_SCRIPT = fileURLToPath(new URL('./relay-process.ts', import.meta.url));
+const RELAY_SCRIPT = fileURLToPath(new URL('../test-support/relay-process.ts', import.meta.url));
 const LEASE_MS = 800;
 
 let db: ExtrasDatabase;
@@ -84,7 +90,7 @@ const appendEvents = async (store: PostgresEventStore, prefix: string, streams: 
   for (let r = 0; r < rounds; r++) {
     await Promise.all(
       Array.from({ length: streams }, (_, s) =>
-        store.appendToStream(`${prefix}${s}`, [newEvent({ type: 'ItemAdded', amount: r })]),
+        store.appendToStream(`${prefix}${s}`, [newOrderEvent({ type: 'ItemAdded', amount: r })]),
       ),
     );
   }

@@ -4,18 +4,23 @@ import * as assert from 'uvu/assert';
 import { test } from 'uvu';
 import { loadCheckpoint } from '../checkpoints/postgres-checkpoint-store';
 import { leaseHolder } from '../leases/lease';
-import { migrateExtras } from '../migrations-extra';
-import { PostgresEventStore } from '../postgres-event-store';
-import { qualified } from '../support/qualified-name';
-import { type ExtrasDatabase, openExtrasDatabase, sleep } from '../test-support/extras-database';
+import { PostgresEventStore } from '../event-store/postgres-event-store';
+import { migrateExtras } from '../schema/extra-migrations';
+import { qualified } from '../schema/qualified-name';
 import {
+  type ExtrasDatabase,
   type OrderEvent,
   applyTotals,
   createTotalsTable,
   expectedTotals,
-  newEvent,
+  invalidOptions,
+  newOrderEvent,
+  openExtrasDatabase,
   readTotals,
-} from '../test-support/order-events';
+  rejected,
+  sleep,
+  thrown,
+} from '../test-support';
 import { createAsyncProjectionRunner } from './async-projection-runner';
 import { projectionLeaseName } from './projection-step';
 import { LeaseHeldError, rebuildAsyncProjection } from './rebuild';
@@ -50,7 +55,7 @@ const appendSome = async (f: Fixture, streams: number, perStream: number, prefix
     for (let s = 0; s < streams; s++) {
       n++;
       const event: OrderEvent = n % 5 === 0 ? { type: 'Noted', text: `n${n}` } : { type: 'ItemAdded', amount: n };
-      await f.typed.appendToStream(`${prefix}${s}`, [newEvent(event)]);
+      await f.typed.appendToStream(`${prefix}${s}`, [newOrderEvent(event)]);
     }
   }
 };
@@ -286,11 +291,28 @@ test('rebuild resets the model and the checkpoint together and replays from posi
   assert.is(await leaseHolder(db.pool, f.schema, projectionLeaseName('totals')), undefined, 'released afterwards');
 });
 
-test('bad options are refused', () => {
+test('bad options are refused', async () => {
   const base = { pool: db.pool, store: { readAll: async () => [] }, projection: totalsProjection('x'), owner: 'o' };
-  assert.throws(() => createAsyncProjectionRunner({ ...base, schema: 'no good' }), /schema name/);
-  assert.throws(() => createAsyncProjectionRunner({ ...base, batchSize: 0 }), /batchSize/);
-  assert.throws(() => createAsyncProjectionRunner({ ...base, leaseMs: -1 }), /leaseMs/);
+  for (const [options, path] of [
+    [{ schema: 'no good' }, 'schema'],
+    [{ batchSize: 0 }, 'batchSize'],
+    [{ leaseMs: -1 }, 'leaseMs'],
+    [{ pollMs: Number.POSITIVE_INFINITY }, 'pollMs'],
+  ] as const) {
+    assert.equal(
+      thrown(() => createAsyncProjectionRunner({ ...base, ...options })),
+      invalidOptions(path),
+      path,
+    );
+  }
+  const rebuild = { ...base, reset: async () => undefined };
+  for (const [options, path] of [
+    [{ schema: 'no good' }, 'schema'],
+    [{ batchSize: 2.5 }, 'batchSize'],
+    [{ leaseMs: 0 }, 'leaseMs'],
+  ] as const) {
+    assert.equal(await rejected(() => rebuildAsyncProjection({ ...rebuild, ...options })), invalidOptions(path), path);
+  }
 });
 
 test.run();

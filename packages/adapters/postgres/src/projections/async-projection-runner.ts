@@ -1,10 +1,11 @@
-import { type AnyEvent, type EventStore, type ProjectionHandler, runProjectionBatch } from '@ordo/kernel';
+import { type AnyEvent, type EventStore, type ProjectionHandler } from '@ordo/kernel';
+import { runProjectionBatch } from '@ordo/kernel/adapter-kit';
 import type { Pool, PoolClient } from 'pg';
 import { StaleCheckpointError } from '../checkpoints/postgres-checkpoint-store';
 import { acquireLease, releaseLease } from '../leases/lease';
-import { DEFAULT_SCHEMA, assertSchemaName } from '../support/qualified-name';
-import { assertPositiveInt, assertPositiveMs } from '../support/transaction';
-import { type Worker, workerLoop } from '../support/worker-loop';
+import { assertPositiveInt, assertPositiveMs } from '../runtime/option-checks';
+import { type Worker, workerLoop } from '../runtime/worker-loop';
+import { schemaOption } from '../schema/schema-name';
 import { LeaseLostError, projectionLeaseName, projectionStep } from './projection-step';
 import { type RebuildResult, rebuildAsyncProjection } from './rebuild';
 
@@ -47,12 +48,14 @@ export interface AsyncProjectionRunner extends Worker {
  * one of them work at a time, and another takes over when the holder stops (stop() releases the
  * lease) or dies (its lease expires). The checkpoint compare-and-set fences a holder that stalled
  * past its lease, so a batch is never committed twice.
+ *
+ * A bad option (`schema`, `batchSize`, `leaseMs`, `pollMs`) throws `InvalidInputError`
+ * `invalid_options` with an issue naming it.
  */
 export const createAsyncProjectionRunner = <E extends AnyEvent>(
   options: AsyncProjectionRunnerOptions<E>,
 ): AsyncProjectionRunner => {
-  const schema = options.schema ?? DEFAULT_SCHEMA;
-  assertSchemaName(schema);
+  const schema = schemaOption(options.schema).name;
   const batchSize = options.batchSize ?? 500;
   const leaseMs = options.leaseMs ?? 30_000;
   const pollMs = options.pollMs ?? 200;

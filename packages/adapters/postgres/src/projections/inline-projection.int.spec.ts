@@ -2,18 +2,19 @@ import { type EventStore, type ProjectionHandler, WrongExpectedVersionError, nar
 import type { PoolClient } from 'pg';
 import * as assert from 'uvu/assert';
 import { test } from 'uvu';
-import { migrateExtras } from '../migrations-extra';
+import { PostgresEventStore } from '../event-store/postgres-event-store';
 import { PostgresOutbox, outboxHook } from '../outbox/postgres-outbox';
-import { PostgresEventStore } from '../postgres-event-store';
-import { type ExtrasDatabase, openExtrasDatabase } from '../test-support/extras-database';
+import { migrateExtras } from '../schema/extra-migrations';
 import {
+  type ExtrasDatabase,
   type OrderEvent,
   applyTotals,
   createTotalsTable,
   expectedTotals,
-  newEvent,
+  newOrderEvent,
+  openExtrasDatabase,
   readTotals,
-} from '../test-support/order-events';
+} from '../test-support';
 import { inlineProjectionHook } from './inline-projection';
 
 let db: ExtrasDatabase;
@@ -56,13 +57,13 @@ test.after(async () => {
 
 test('the read model changes in the append transaction: visible as soon as the append resolves', async () => {
   await typed.appendToStream('order-1', [
-    newEvent({ type: 'ItemAdded', amount: 5 }),
-    newEvent({ type: 'Noted', text: 'x' }),
+    newOrderEvent({ type: 'ItemAdded', amount: 5 }),
+    newOrderEvent({ type: 'Noted', text: 'x' }),
   ]);
   assert.equal((await readTotals(db.pool, schema))['order-1'], { total: 5, items: 1 });
   assert.equal(calls.at(-1), ['ItemAdded'], 'the handler only sees the event types it reads');
   const noted = calls.length;
-  await typed.appendToStream('order-1', [newEvent({ type: 'Noted', text: 'y' })]);
+  await typed.appendToStream('order-1', [newOrderEvent({ type: 'Noted', text: 'y' })]);
   assert.is(calls.length, noted, 'not called when no appended event is of its types');
 });
 
@@ -71,8 +72,8 @@ test('a throwing inline handler fails the append: no events, no read-model write
   const pendingBefore = await outbox.pending();
   try {
     await typed.appendToStream('order-2', [
-      newEvent({ type: 'ItemAdded', amount: 3 }),
-      newEvent({ type: 'ItemAdded', amount: -1 }),
+      newOrderEvent({ type: 'ItemAdded', amount: 3 }),
+      newOrderEvent({ type: 'ItemAdded', amount: -1 }),
     ]);
     assert.unreachable('the append succeeded');
   } catch (e) {
@@ -85,10 +86,12 @@ test('a throwing inline handler fails the append: no events, no read-model write
 
 test('a failing append does not fail its neighbours in the same commit group', async () => {
   const results = await Promise.allSettled([
-    typed.appendToStream('order-3', [newEvent({ type: 'ItemAdded', amount: 1 })]),
-    typed.appendToStream('order-4', [newEvent({ type: 'ItemAdded', amount: -4 })]),
-    typed.appendToStream('order-5', [newEvent({ type: 'ItemAdded', amount: 2 })]),
-    typed.appendToStream('order-3', [newEvent({ type: 'ItemAdded', amount: 9 })], { expectedVersion: 'no_stream' }),
+    typed.appendToStream('order-3', [newOrderEvent({ type: 'ItemAdded', amount: 1 })]),
+    typed.appendToStream('order-4', [newOrderEvent({ type: 'ItemAdded', amount: -4 })]),
+    typed.appendToStream('order-5', [newOrderEvent({ type: 'ItemAdded', amount: 2 })]),
+    typed.appendToStream('order-3', [newOrderEvent({ type: 'ItemAdded', amount: 9 })], {
+      expectedVersion: 'no_stream',
+    }),
   ]);
   assert.equal(
     results.map((r) => r.status),
@@ -105,7 +108,7 @@ test('the model always equals the fold of the stored events, after concurrent ap
   await Promise.all(
     Array.from({ length: 40 }, (_, i) =>
       typed
-        .appendToStream(`burst-${i % 7}`, [newEvent({ type: 'ItemAdded', amount: i % 9 === 0 ? -i : i + 1 })])
+        .appendToStream(`burst-${i % 7}`, [newOrderEvent({ type: 'ItemAdded', amount: i % 9 === 0 ? -i : i + 1 })])
         .catch(() => undefined),
     ),
   );
@@ -114,8 +117,8 @@ test('the model always equals the fold of the stored events, after concurrent ap
 
 test('the outbox hook writes one message per committed event, with its recorded stream version and position', async () => {
   const result = await typed.appendToStream('cart-9', [
-    newEvent({ type: 'ItemAdded', amount: 1 }),
-    newEvent({ type: 'ItemAdded', amount: 2 }),
+    newOrderEvent({ type: 'ItemAdded', amount: 1 }),
+    newOrderEvent({ type: 'ItemAdded', amount: 2 }),
   ]);
   const recorded = await store.readStream('cart-9');
   const messages = await outbox.claim({ owner: 'check', batchSize: 1000, leaseMs: 10_000 });

@@ -1,6 +1,7 @@
-import { type AnyEvent, type ProjectionHandler, type RecordedEvent, projectionHandles } from '@ordo/kernel';
+import { type AnyEvent, type ProjectionHandler, type RecordedEvent } from '@ordo/kernel';
+import { projectionHandles } from '@ordo/kernel/adapter-kit';
 import type { PoolClient } from 'pg';
-import type { InTransactionHook } from '../postgres-event-store';
+import type { InTransactionHook } from '../event-store/postgres-event-store';
 
 /**
  * An event store `inTransaction` hook that runs a projection handler on the append's own

@@ -4,18 +4,24 @@ import {
   type Projection,
   type RecordedEvent,
   WrongExpectedVersionError,
-  initialProjected,
   isInvalidInputError,
   narrowStore,
-  projectBatch,
 } from '@ordo/kernel';
+import { initialProjected, projectBatch } from '@ordo/kernel/adapter-kit';
 import pg from 'pg';
 import * as assert from 'uvu/assert';
 import { test } from 'uvu';
-import { migrateExtras } from '../migrations-extra';
-import { PostgresEventStore } from '../postgres-event-store';
-import { type ExtrasDatabase, openExtrasDatabase } from '../test-support/extras-database';
-import { type OrderEvent, newEvent } from '../test-support/order-events';
+import { PostgresEventStore } from '../event-store/postgres-event-store';
+import { migrateExtras } from '../schema/extra-migrations';
+import {
+  type ExtrasDatabase,
+  type OrderEvent,
+  invalidInput,
+  invalidOptions,
+  newOrderEvent,
+  openExtrasDatabase,
+  thrown,
+} from '../test-support';
 import { createAsyncProjectionRunner } from './async-projection-runner';
 import { inlineProjectionHook } from './inline-projection';
 import { JSON_DOCUMENTS_TABLE, createJsonDocumentProjection, jsonDocumentsMigration } from './json-document-projection';
@@ -88,18 +94,18 @@ test('before any event the model is the initial state, with no position', async 
 
 test('after appends the document equals the pure fold, and commits with the append', async () => {
   await typed.appendToStream('order-1', [
-    newEvent({ type: 'ItemAdded', amount: 5 }),
-    newEvent({ type: 'Noted', text: 'x' }),
-    newEvent({ type: 'ItemAdded', amount: 2 }),
+    newOrderEvent({ type: 'ItemAdded', amount: 5 }),
+    newOrderEvent({ type: 'Noted', text: 'x' }),
+    newOrderEvent({ type: 'ItemAdded', amount: 2 }),
   ]);
-  const result = await typed.appendToStream('order-2', [newEvent({ type: 'ItemAdded', amount: 4 })]);
+  const result = await typed.appendToStream('order-2', [newOrderEvent({ type: 'ItemAdded', amount: 4 })]);
   const doc = totals();
   const state = await doc.current();
   assert.equal(state, await fold(doc.projection));
   assert.equal(state.model.byStream, { 'order-1': 7, 'order-2': 4 });
   assert.is(state.position, result.position, 'the position of the last event folded in');
   // Events of other types are not folded and do not move the position.
-  await typed.appendToStream('order-2', [newEvent({ type: 'Noted', text: 'y' })]);
+  await typed.appendToStream('order-2', [newOrderEvent({ type: 'Noted', text: 'y' })]);
   assert.equal(await doc.current(), state);
 });
 
@@ -107,7 +113,7 @@ test('a failed append (wrong expected version) leaves the document untouched', a
   const doc = totals();
   const before = await doc.current();
   try {
-    await typed.appendToStream('order-1', [newEvent({ type: 'ItemAdded', amount: 100 })], {
+    await typed.appendToStream('order-1', [newOrderEvent({ type: 'ItemAdded', amount: 100 })], {
       expectedVersion: 'no_stream',
     });
     assert.unreachable('the append succeeded');
@@ -120,10 +126,12 @@ test('a failed append (wrong expected version) leaves the document untouched', a
 test('a throwing evolve fails its append (no events, no document change); its group neighbours commit', async () => {
   const doc = totals();
   const results = await Promise.allSettled([
-    typed.appendToStream('order-3', [newEvent({ type: 'ItemAdded', amount: 1 })]),
-    typed.appendToStream('order-4', [newEvent({ type: 'ItemAdded', amount: 13 })]),
-    typed.appendToStream('order-5', [newEvent({ type: 'ItemAdded', amount: 2 })]),
-    typed.appendToStream('order-3', [newEvent({ type: 'ItemAdded', amount: 9 })], { expectedVersion: 'no_stream' }),
+    typed.appendToStream('order-3', [newOrderEvent({ type: 'ItemAdded', amount: 1 })]),
+    typed.appendToStream('order-4', [newOrderEvent({ type: 'ItemAdded', amount: 13 })]),
+    typed.appendToStream('order-5', [newOrderEvent({ type: 'ItemAdded', amount: 2 })]),
+    typed.appendToStream('order-3', [newOrderEvent({ type: 'ItemAdded', amount: 9 })], {
+      expectedVersion: 'no_stream',
+    }),
   ]);
   assert.equal(
     results.map((r) => r.status),
@@ -140,7 +148,7 @@ test('a throwing evolve fails its append (no events, no document change); its gr
 test('a model JSON cannot carry fails the append with not_serialisable and stores nothing', async () => {
   const before = await lossy().current();
   try {
-    await typed.appendToStream('order-6', [newEvent({ type: 'Noted', text: 'date' })]);
+    await typed.appendToStream('order-6', [newOrderEvent({ type: 'Noted', text: 'date' })]);
     assert.unreachable('the append succeeded');
   } catch (error) {
     assert.ok(isInvalidInputError(error, 'not_serialisable'), String(error));
@@ -155,8 +163,8 @@ test('concurrent appends from two stores (two processes) give the model of the f
   await Promise.all(
     Array.from({ length: 60 }, (_, i) =>
       stores[i % 2]!.appendToStream(`burst-${i % 7}`, [
-        newEvent({ type: 'ItemAdded', amount: i % 11 === 0 ? 13 : i + 1 }),
-        newEvent({ type: 'ItemAdded', amount: 1 }),
+        newOrderEvent({ type: 'ItemAdded', amount: i % 11 === 0 ? 13 : i + 1 }),
+        newOrderEvent({ type: 'ItemAdded', amount: 1 }),
       ]).catch(() => undefined),
     ),
   );
@@ -173,7 +181,7 @@ test('rebuild folds a new projection from position zero under the write lock; ap
   assert.equal(rebuilt, await fold(late.projection));
   assert.equal(await late.current(), rebuilt);
   // Not in the stores' hooks: an append leaves it behind, a second rebuild catches up.
-  await typed.appendToStream('order-7', [newEvent({ type: 'ItemAdded', amount: 3 })]);
+  await typed.appendToStream('order-7', [newOrderEvent({ type: 'ItemAdded', amount: 3 })]);
   assert.equal(await late.current(), rebuilt);
   assert.equal(await late.rebuild(typed), await fold(late.projection));
   await late.reset();
@@ -194,29 +202,23 @@ test('the same helper runs as an async projection: batches commit with the check
 
 test('names are validated before any SQL: table, schema, projection; the migration validates its table', () => {
   const projection = totalsProjection('x');
-  const code = (fn: () => unknown): string | undefined => {
-    try {
-      fn();
-    } catch (error) {
-      return (error as { code?: string }).code;
-    }
-    return undefined;
-  };
-  assert.is(
-    code(() => createJsonDocumentProjection(projection, { pool: db.pool, table: 'x"; DROP' })),
-    'invalid_table_name',
+  // The `table` and `schema` options: the one options error, naming the option.
+  assert.equal(
+    thrown(() => createJsonDocumentProjection(projection, { pool: db.pool, table: 'x"; DROP' })),
+    invalidOptions('table'),
   );
-  assert.is(
-    code(() => createJsonDocumentProjection(projection, { pool: db.pool, schema: 'Bad' })),
-    'invalid_schema_name',
+  assert.equal(
+    thrown(() => createJsonDocumentProjection(projection, { pool: db.pool, schema: 'Bad' })),
+    invalidOptions('schema'),
   );
-  assert.is(
-    code(() => createJsonDocumentProjection({ ...projection, name: '' }, { pool: db.pool })),
-    'invalid_projection_name',
+  assert.equal(
+    thrown(() => createJsonDocumentProjection({ ...projection, name: '' }, { pool: db.pool })),
+    invalidInput('invalid_projection_name', 'projection.name'),
   );
-  assert.is(
-    code(() => jsonDocumentsMigration(1000, 'no-dashes')),
-    'invalid_table_name',
+  // The migration's `table` argument keeps its own code.
+  assert.equal(
+    thrown(() => jsonDocumentsMigration(1000, 'no-dashes')),
+    invalidInput('invalid_table_name', 'table'),
   );
   assert.is(
     createJsonDocumentProjection(projection, { pool: db.pool, schema }).table,

@@ -6,29 +6,31 @@ import {
   type Projection,
   type ProjectionHandler,
   type RecordedEvent,
-  findNonJsonValue,
-  initialProjected,
-  projectBatch,
   rebuildProjection,
 } from '@ordo/kernel';
+import { findNonJsonValue, initialProjected, projectBatch } from '@ordo/kernel/adapter-kit';
 import type { Pool, PoolClient } from 'pg';
-import type { Queryable } from '../leases/lease';
-import { appendLockSql } from '../locks';
-import type { Migration } from '../migrations';
-import { SCHEMA_NAME_PATTERN, schemaName } from '../schema-name';
-import { findUnstorableText, hasUnstorableEscape, unstorable } from '../storable-text';
-import { DEFAULT_SCHEMA, qualified } from '../support/qualified-name';
-import { toBigInt, withTransaction } from '../support/transaction';
+import { findUnstorableText, hasUnstorableEscape, unstorable } from '../event-store/storable-text';
+import { appendLockSql } from '../event-store/write-lock';
+import { invalidOption } from '../runtime/option-checks';
+import { toBigInt } from '../runtime/pg-types';
+import { type Queryable, withTransaction } from '../runtime/transaction';
+import type { Migration } from '../schema/migration';
+import { qualified } from '../schema/qualified-name';
+import { SCHEMA_NAME_PATTERN, schemaOption } from '../schema/schema-name';
 
 /** Table of the JSON documents when none is named: one row per projection name. */
 export const JSON_DOCUMENTS_TABLE = 'ordo_projection_documents';
 
 /**
- * Validates a table name by the schema-name rule (`^[a-z_][a-z0-9_]{0,62}$`): it is spliced into
- * SQL text, so nothing else may reach it. Throws `InvalidInputError` `invalid_table_name`.
+ * A table name must follow the schema-name rule (`^[a-z_][a-z0-9_]{0,62}$`): it is spliced into
+ * SQL text, so nothing else may reach it.
  */
+const isTableName = (table: unknown): table is string => typeof table === 'string' && SCHEMA_NAME_PATTERN.test(table);
+
+/** The `table` argument of {@link jsonDocumentsMigration}: throws `InvalidInputError` `invalid_table_name`. */
 const tableName = (table: unknown): string => {
-  if (typeof table !== 'string' || !SCHEMA_NAME_PATTERN.test(table)) {
+  if (!isTableName(table)) {
     throw new InvalidInputError(
       'invalid_table_name',
       `table name must match ${String(SCHEMA_NAME_PATTERN)}, got ${JSON.stringify(table)}`,
@@ -38,11 +40,22 @@ const tableName = (table: unknown): string => {
   return table;
 };
 
+/** The `table` option of {@link createJsonDocumentProjection}: throws `InvalidInputError` `invalid_options`. */
+const tableOption = (table: unknown): string => {
+  const name = table ?? JSON_DOCUMENTS_TABLE;
+  if (!isTableName(name)) {
+    throw invalidOption('table', `a lower-case SQL identifier (${String(SCHEMA_NAME_PATTERN)})`, table);
+  }
+  return name;
+};
+
 /**
  * The migration that creates a table of JSON documents (`name` primary key, `model jsonb`,
  * `position bigint`, `updated_at`) in the store's schema. Pass it with the store's migrations
  * (`extraMigrations: [...EXTRA_MIGRATIONS, jsonDocumentsMigration(1000)]`); `version` must be
- * 100 or more and unused. One table holds the documents of any number of projections.
+ * 100 or more and unused. One table holds the documents of any number of projections. `table`
+ * (default `ordo_projection_documents`) follows the schema-name rule: `InvalidInputError`
+ * `invalid_table_name` otherwise.
  */
 export const jsonDocumentsMigration = (version: number, table: string = JSON_DOCUMENTS_TABLE): Migration => {
   const name = tableName(table);
@@ -63,9 +76,12 @@ export const jsonDocumentsMigration = (version: number, table: string = JSON_DOC
 export interface JsonDocumentProjectionOptions {
   /** Pool for the reads (`current`, `model`), `reset` and `rebuild`. Appends use their own client. */
   readonly pool: Pool;
-  /** Schema of the table: the store's. Validated; defaults to `ordo`. */
+  /** Schema of the table: the store's. Validated (`invalid_options` at `schema`); defaults to `ordo`. */
   readonly schema?: string;
-  /** Table made by {@link jsonDocumentsMigration}. Validated; defaults to {@link JSON_DOCUMENTS_TABLE}. */
+  /**
+   * Table made by {@link jsonDocumentsMigration}. Validated by the schema-name rule
+   * (`invalid_options` at `table`); defaults to `ordo_projection_documents`.
+   */
   readonly table?: string;
 }
 
@@ -126,8 +142,8 @@ export const createJsonDocumentProjection = <Ev extends AnyEvent, M>(
       { path: 'projection.name', expected: 'non-empty string', actual: name },
     ]);
   }
-  const schema = schemaName(options.schema ?? DEFAULT_SCHEMA);
-  const table = qualified(schema.name, tableName(options.table ?? JSON_DOCUMENTS_TABLE));
+  const schema = schemaOption(options.schema);
+  const table = qualified(schema.name, tableOption(options.table));
   const { pool } = options;
 
   const encode = (model: M): string => {

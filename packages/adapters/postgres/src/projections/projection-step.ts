@@ -1,15 +1,9 @@
-import {
-  type AnyEvent,
-  type AsyncProjectionStep,
-  type EventStore,
-  OrdoError,
-  type ProjectionHandler,
-  projectionHandles,
-} from '@ordo/kernel';
+import { type AnyEvent, type EventStore, OrdoError, type ProjectionHandler } from '@ordo/kernel';
+import { type AsyncProjectionStep, projectionHandles } from '@ordo/kernel/adapter-kit';
 import type { Pool, PoolClient } from 'pg';
 import { compareAndSetCheckpoint, loadCheckpoint } from '../checkpoints/postgres-checkpoint-store';
 import { holdsLease } from '../leases/lease';
-import { withTransaction } from '../support/transaction';
+import { withTransaction } from '../runtime/transaction';
 
 /** A batch was refused because its runner no longer holds the projection's lease. */
 export class LeaseLostError extends OrdoError {

@@ -1,9 +1,11 @@
-import { type AnyEvent, type EventStore, OrdoError, type ProjectionHandler, runProjectionBatch } from '@ordo/kernel';
+import { type AnyEvent, type EventStore, OrdoError, type ProjectionHandler } from '@ordo/kernel';
+import { runProjectionBatch } from '@ordo/kernel/adapter-kit';
 import type { Pool, PoolClient } from 'pg';
 import { resetCheckpoint } from '../checkpoints/postgres-checkpoint-store';
 import { acquireLease, holdsLease, releaseLease } from '../leases/lease';
-import { DEFAULT_SCHEMA, assertSchemaName } from '../support/qualified-name';
-import { assertPositiveInt, assertPositiveMs, withTransaction } from '../support/transaction';
+import { assertPositiveInt, assertPositiveMs } from '../runtime/option-checks';
+import { withTransaction } from '../runtime/transaction';
+import { schemaOption } from '../schema/schema-name';
 import { LeaseLostError, projectionLeaseName, projectionStep } from './projection-step';
 
 /** A rebuild could not start: another runner kept the projection's lease past the wait. */
@@ -52,12 +54,14 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  *
  * For an inline projection, stop appends (or make the handler idempotent) while rebuilding:
  * inline writes do not take the lease.
+ *
+ * A bad option (`schema`, `batchSize`, `leaseMs`) rejects with `InvalidInputError`
+ * `invalid_options` naming it, before anything is read or written.
  */
 export const rebuildAsyncProjection = async <E extends AnyEvent>(
   options: RebuildOptions<E>,
 ): Promise<RebuildResult> => {
-  const schema = options.schema ?? DEFAULT_SCHEMA;
-  assertSchemaName(schema);
+  const schema = schemaOption(options.schema).name;
   const batchSize = options.batchSize ?? 500;
   const leaseMs = options.leaseMs ?? 30_000;
   assertPositiveInt('batchSize', batchSize);

@@ -1,18 +1,18 @@
-import {
-  accept,
-  createCommandHandler,
-  type Decider,
-  everyNEvents,
-  InvalidInputError,
-  narrowStore,
-  type Snapshot,
-} from '@ordo/kernel';
+import { accept, createCommandHandler, type Decider, everyNEvents, narrowStore, type Snapshot } from '@ordo/kernel';
 import * as E from 'fp-ts/Either';
 import * as fc from 'fast-check';
 import * as assert from 'uvu/assert';
 import { test } from 'uvu';
-import { type ExtrasDatabase, openExtrasDatabase } from '../test-support/extras-database';
-import { PostgresEventStore } from '../postgres-event-store';
+import { PostgresEventStore } from '../event-store/postgres-event-store';
+import {
+  type ExtrasDatabase,
+  type ThrownError,
+  invalidInput,
+  invalidOptions,
+  openExtrasDatabase,
+  rejected,
+  thrown,
+} from '../test-support';
 import { PostgresSnapshotStore } from './postgres-snapshot-store';
 
 let db: ExtrasDatabase;
@@ -104,23 +104,25 @@ test('a soft-deleted stream loses its snapshots in the same transaction; the han
 });
 
 test('bad input throws InvalidInputError and writes nothing', async () => {
-  const bad: ReadonlyArray<Snapshot> = [
-    snap('', 1n, {}),
-    snap('s', -1n, {}),
-    snap('s', 1n, { n: 10n }),
-    snap('s', 1n, { d: new Date(0) }),
-    snap('s', 1n, undefined),
-    snap('s', 1n, {}, ''),
+  // A bad version or decider version of a snapshot is `invalid_snapshot`, as in the other adapters.
+  const bad: ReadonlyArray<readonly [Snapshot, ThrownError]> = [
+    [snap('', 1n, {}), invalidInput('empty_stream_id', 'streamId')],
+    [snap('s', -1n, {}), invalidInput('invalid_snapshot', 'version')],
+    [{ ...snap('s', 1n, {}), version: 1 as unknown as bigint }, invalidInput('invalid_snapshot', 'version')],
+    [snap('s', 1n, { n: 10n }), invalidInput('not_serialisable', 'state.n')],
+    [snap('s', 1n, { d: new Date(0) }), invalidInput('not_serialisable', 'state.d')],
+    [snap('s', 1n, undefined), invalidInput('not_serialisable', 'state')],
+    [snap('s', 1n, {}, ''), invalidInput('invalid_snapshot', 'deciderVersion')],
   ];
-  for (const s of bad) {
-    try {
-      await store.save(s);
-      assert.unreachable(`accepted ${String(s.streamId)}`);
-    } catch (e) {
-      assert.instance(e, InvalidInputError);
-    }
+  for (const [s, error] of bad) {
+    assert.equal(await rejected(() => store.save(s)), error, `${String(s.streamId)} ${String(s.version)}`);
   }
   assert.is(await store.load('s', 'v1'), undefined);
+  assert.equal(await rejected(() => store.load('s', '')), invalidInput('invalid_decider_version', 'deciderVersion'));
+  assert.equal(
+    thrown(() => new PostgresSnapshotStore({ pool: db.pool, schema: 'Bad' })),
+    invalidOptions('schema'),
+  );
 });
 
 test.run();

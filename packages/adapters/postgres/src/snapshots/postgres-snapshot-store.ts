@@ -1,21 +1,25 @@
-import {
-  InvalidInputError,
-  type Snapshot,
-  type SnapshotStore,
-  assertValidStreamId,
-  findNonJsonValue,
-} from '@ordo/kernel';
+import { InvalidInputError, type Snapshot, type SnapshotStore } from '@ordo/kernel';
+import { assertValidStreamId, findNonJsonValue } from '@ordo/kernel/adapter-kit';
 import type { Pool } from 'pg';
-import { DEFAULT_SCHEMA, assertSchemaName, qualified } from '../support/qualified-name';
-import { toBigInt } from '../support/transaction';
+import { toBigInt } from '../runtime/pg-types';
+import { qualified } from '../schema/qualified-name';
+import { schemaOption } from '../schema/schema-name';
 
+const isDeciderVersion = (deciderVersion: unknown): boolean =>
+  typeof deciderVersion === 'string' && deciderVersion.length > 0;
+
+/** The `deciderVersion` argument of `load`: `invalid_decider_version`. */
 const assertDeciderVersion = (deciderVersion: unknown): void => {
-  if (typeof deciderVersion !== 'string' || deciderVersion.length === 0) {
+  if (!isDeciderVersion(deciderVersion)) {
     throw new InvalidInputError('invalid_decider_version', 'deciderVersion must be a non-empty string', [
       { path: 'deciderVersion', expected: 'non-empty string', actual: deciderVersion },
     ]);
   }
 };
+
+/** A field of the snapshot given to `save` is bad: `invalid_snapshot`, as in the other adapters. */
+const invalidSnapshot = (path: string, expected: string, actual: unknown): InvalidInputError =>
+  new InvalidInputError('invalid_snapshot', `snapshot.${path} must be ${expected}`, [{ path, expected, actual }]);
 
 /**
  * The kernel's {@link SnapshotStore} on `<schema>.ordo_snapshots`: one row per (stream, decider
@@ -26,14 +30,16 @@ export class PostgresSnapshotStore implements SnapshotStore {
   readonly #pool: Pool;
   readonly #table: string;
 
+  /** A bad `schema` throws `InvalidInputError` `invalid_options` (issue path `schema`). */
   constructor(options: { readonly pool: Pool; readonly schema?: string }) {
-    const schema = options.schema ?? DEFAULT_SCHEMA;
-    assertSchemaName(schema);
     this.#pool = options.pool;
-    this.#table = qualified(schema, 'ordo_snapshots');
+    this.#table = qualified(schemaOption(options.schema).name, 'ordo_snapshots');
   }
 
-  /** The stored snapshot of the stream for this decider version, if any. */
+  /**
+   * The stored snapshot of the stream for this decider version, if any. An empty `deciderVersion`
+   * throws `InvalidInputError` `invalid_decider_version`.
+   */
   async load(streamId: string, deciderVersion: string): Promise<Snapshot | undefined> {
     assertValidStreamId(streamId);
     assertDeciderVersion(deciderVersion);
@@ -47,17 +53,18 @@ export class PostgresSnapshotStore implements SnapshotStore {
   }
 
   /**
-   * Stores the snapshot unless one with the same or a newer version is stored. Bad input (a bad
-   * stream id, a negative version, state JSON cannot carry) throws {@link InvalidInputError} and
-   * writes nothing.
+   * Stores the snapshot unless one with the same or a newer version is stored. Bad input throws
+   * {@link InvalidInputError} and writes nothing: the kernel's stream-id codes for a bad stream
+   * id, `invalid_snapshot` for a bad `version` (not a bigint >= 0n) or `deciderVersion` (not a
+   * non-empty string), `not_serialisable` for state JSON cannot carry.
    */
   async save(snapshot: Snapshot): Promise<void> {
     assertValidStreamId(snapshot.streamId);
-    assertDeciderVersion(snapshot.deciderVersion);
+    if (!isDeciderVersion(snapshot.deciderVersion)) {
+      throw invalidSnapshot('deciderVersion', 'a non-empty string', snapshot.deciderVersion);
+    }
     if (typeof snapshot.version !== 'bigint' || snapshot.version < 0n) {
-      throw new InvalidInputError('invalid_version', 'snapshot version must be a bigint >= 0n', [
-        { path: 'version', expected: 'bigint >= 0n', actual: snapshot.version },
-      ]);
+      throw invalidSnapshot('version', 'a bigint >= 0n', snapshot.version);
     }
     const issue =
       snapshot.state === undefined

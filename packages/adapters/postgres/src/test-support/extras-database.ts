@@ -6,7 +6,7 @@ import {
   ensurePostgres,
   uniqueDatabaseName,
 } from '../../../../../scripts/postgres/server.mjs';
-import { migrateExtras } from '../migrations-extra';
+import { migrateExtras } from '../schema/extra-migrations';
 
 /** A fresh database with the extra tables migrated, for one integration spec file. */
 export interface ExtrasDatabase {
@@ -47,6 +47,3 @@ export const openExtrasDatabase = async (
     },
   };
 };
-
-/** Resolves after `ms` milliseconds. */
-export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

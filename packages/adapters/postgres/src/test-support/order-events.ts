@@ -1,6 +1,6 @@
 import type { NewEvent, RecordedEvent } from '@ordo/kernel';
 import type { PoolClient } from 'pg';
-import { qualified } from '../support/qualified-name';
+import { qualified } from '../schema/qualified-name';
 
 /** Events of the test read model. */
 export type OrderEvent =
@@ -9,7 +9,7 @@ export type OrderEvent =
 let counter = 0;
 
 /** A new event with unique ids. */
-export const newEvent = (event: OrderEvent): NewEvent<OrderEvent> => {
+export const newOrderEvent = (event: OrderEvent): NewEvent<OrderEvent> => {
   const id = `evt-${process.pid}-${++counter}`;
   return {
     event,

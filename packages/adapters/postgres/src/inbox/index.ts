@@ -1,0 +1,2 @@
+// The kernel's `Inbox` port on PostgreSQL. Public surface of this folder.
+export { PostgresInbox } from './postgres-inbox';
