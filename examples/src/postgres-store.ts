@@ -9,8 +9,8 @@
 // start (so every run prints the same); nothing else in the database is touched.
 import {
   createAsyncProjectionRunner,
-  createOutboxRelay,
   createPostgresEventStore,
+  createPostgresOutboxRelay,
   EXTRA_MIGRATIONS,
   inlineProjectionHook,
   type Migration,
@@ -309,7 +309,7 @@ export const main = async (
   };
   const outbox = new PostgresOutbox({ pool, schema: SCHEMA });
   const pendingBefore = await outbox.pending();
-  const relay = createOutboxRelay({ pool, schema: SCHEMA, publisher, owner: `example-${process.pid}` });
+  const relay = createPostgresOutboxRelay({ pool, schema: SCHEMA, publisher, owner: `example-${process.pid}` });
   while ((await relay.runOnce()) > 0);
   const pendingAfter = await outbox.pending();
   // A relay that crashes between publish and mark publishes again: the inbox absorbs it.

@@ -10,11 +10,11 @@ export {
   createCommandDispatcher,
   createInMemoryProjectionStateStore,
   createNotificationRunner,
-  createOutboxRelay,
   createPaymentService,
   createProjectionRunner,
   createSagaRunner,
   createShippingSimulator,
+  createSteppedOutboxRelay,
   gatewayAnswerCommandId,
   recordedFromMessage,
 } from './workers';
@@ -28,8 +28,6 @@ export type {
   DispatchOptions,
   DispatchOutcome,
   NotificationRunner,
-  OutboxRelay,
-  OutboxRelayOptions,
   PaymentService,
   PaymentServiceOptions,
   ProjectionRunner,
@@ -40,6 +38,8 @@ export type {
   SagaSignal,
   ShippingSimulator,
   ShippingSimulatorOptions,
+  SteppedOutboxRelay,
+  SteppedOutboxRelayOptions,
 } from './workers';
 export { createScryptPasswordHasher } from './identity/scrypt-password-hasher';
 export type { ScryptSettings } from './identity/scrypt-password-hasher';

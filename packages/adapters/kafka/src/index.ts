@@ -20,7 +20,7 @@ export type {
 export { createKafkaPublisher, routeByStreamCategory, routeToMessageTopic } from './publisher';
 export type { KafkaPublisher, KafkaPublisherOptions, KafkaTopicRoute, ProducerOptions } from './publisher';
 export { createKafkaOutboxRelay } from './relay';
-export type { KafkaOutboxRelay, KafkaOutboxRelayOptions } from './relay';
+export type { KafkaOutboxRelayOptions } from './relay';
 export {
   createKafkaConsumer,
   createKafkaMessageConsumer,

@@ -17,8 +17,8 @@ export type {
 } from './event-store';
 export { EXTRA_MIGRATIONS, MigrationError, migrate, migrateExtras } from './schema';
 export type { MigrateOptions, MigrateResult, Migration, SchemaName } from './schema';
-export { PostgresOutbox, createOutboxRelay, outboxHook } from './outbox';
-export type { OutboxRelay, OutboxRelayOptions } from './outbox';
+export { PostgresOutbox, createPostgresOutboxRelay, outboxHook } from './outbox';
+export type { PostgresOutboxRelayOptions } from './outbox';
 export { PostgresInbox } from './inbox';
 export { PostgresSnapshotStore } from './snapshots';
 export {
@@ -50,4 +50,4 @@ export type {
 export { acquireLease, holdsLease, leaseHolder, releaseLease } from './leases';
 export type { LeaseKey } from './leases';
 export { ORDO_TYPES } from './runtime';
-export type { Queryable, Worker } from './runtime';
+export type { Queryable } from './runtime';

@@ -71,11 +71,7 @@ export const createIdlePump = (container: DependencyContainer): IdlePump => {
 
   /** One round of everything but the timeouts. */
   const round = async () => {
-    let published = 0;
-    for (let n = await relay.publish(); n > 0; n = await relay.publish()) {
-      published += n;
-      await relay.mark();
-    }
+    const published = await relay.drain();
     await drain();
     const sagaSteps = await sagaRunner.dispatchAll();
     await drain();

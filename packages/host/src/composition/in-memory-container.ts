@@ -10,7 +10,7 @@ import {
   createInMemorySnapshotStore,
   systemClock,
 } from '@ordo/adapter-memory';
-import { streamCategory } from '@ordo/kernel';
+import { createOutboxRelay, streamCategory } from '@ordo/kernel';
 import {
   createFulfilmentSaga,
   createTestPaymentGateway,
@@ -22,7 +22,6 @@ import { fulfilmentRejectionInput, fulfilmentSignalMessage, TOPICS } from '../si
 import { createCommandDispatcher } from '../workers/command-dispatcher';
 import { commerceCommandRoutes } from '../workers/domain-routes';
 import { createNotificationRunner } from '../workers/notification-runner';
-import { createOutboxRelay } from '../workers/outbox-relay';
 import { createPaymentService } from '../workers/payment-service';
 import { createSagaRunner, type SagaSignal } from '../workers/saga-runner';
 import { createShippingSimulator } from '../workers/shipping-simulator';

@@ -7,11 +7,10 @@ import type {
   InMemoryOutbox,
   InMemoryScheduler,
 } from '@ordo/adapter-memory';
-import type { CheckpointStore, Clock, IdGenerator, SnapshotStore } from '@ordo/kernel';
+import type { CheckpointStore, Clock, IdGenerator, OutboxRelay, SnapshotStore } from '@ordo/kernel';
 import type { FulfilmentInput, FulfilmentSaga, PasswordHasher, PaymentGateway } from '@ordo/domains';
 import type { CommandDispatcher, CommandRoute } from '../workers/command-dispatcher';
 import type { NotificationRunner } from '../workers/notification-runner';
-import type { OutboxRelay } from '../workers/outbox-relay';
 import type { PaymentService } from '../workers/payment-service';
 import type { SagaRunner, SagaSignal } from '../workers/saga-runner';
 import type { ShippingSimulator } from '../workers/shipping-simulator';
@@ -76,7 +75,7 @@ export const HostTokens = {
   ShippingSimulator: token<ShippingSimulator>('shipping-simulator'),
   /** Sends each notification of order, payment and shipment events once. */
   NotificationRunner: token<NotificationRunner>('notification-runner'),
-  /** Publishes the outbox to the message bus. */
+  /** Publishes the outbox to the message bus: the kernel's relay, pumped by `runUntilIdle` (`drain`). */
   OutboxRelay: token<OutboxRelay>('outbox-relay'),
   /** The analytics and catalog read models, each with its projection runner. */
   Projections: token<HostProjections>('projections'),

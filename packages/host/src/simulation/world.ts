@@ -30,7 +30,7 @@ import {
 import { createCommandDispatcher, type CommandEnvelope, type DispatchOutcome } from '../workers/command-dispatcher';
 import { commerceCommandRoutes } from '../workers/domain-routes';
 import { createNotificationRunner } from '../workers/notification-runner';
-import { createOutboxRelay } from '../workers/outbox-relay';
+import { createSteppedOutboxRelay } from '../workers/outbox-relay';
 import { createPaymentService } from '../workers/payment-service';
 import { createInMemoryProjectionStateStore, createProjectionRunner } from '../workers/projection-runner';
 import { createSagaRunner, type SagaSignal } from '../workers/saga-runner';
@@ -176,7 +176,7 @@ export const createWorld = async (settings: WorldSettings, random: SeededRandom)
     inbox,
     sender: { send: async (n) => void sent.push(n) },
   });
-  const relay = createOutboxRelay({ outbox, publisher: bus, owner: 'relay-1', batchSize: 20, leaseMs: 60_000 });
+  const relay = createSteppedOutboxRelay({ outbox, publisher: bus, owner: 'relay-1', batchSize: 20, leaseMs: 60_000 });
 
   const projectionStates = createInMemoryProjectionStateStore<unknown>();
   const projections = // Each projection names its event types, so feeding it the whole log is safe.

@@ -20,5 +20,5 @@ export { createNotificationRunner, recordedFromMessage } from './notification-ru
 export type { NotificationRunner } from './notification-runner';
 export { createInMemoryProjectionStateStore, createProjectionRunner } from './projection-runner';
 export type { ProjectionRunner, ProjectionStateStore } from './projection-runner';
-export { createOutboxRelay } from './outbox-relay';
-export type { OutboxRelay, OutboxRelayOptions } from './outbox-relay';
+export { createSteppedOutboxRelay } from './outbox-relay';
+export type { SteppedOutboxRelay, SteppedOutboxRelayOptions } from './outbox-relay';

@@ -1,7 +1,7 @@
-import type { Outbox, OutboxMessage, Publisher } from '@ordo/kernel';
+import { createOutboxRelay, type Outbox, type Publisher } from '@ordo/kernel';
 
-/** Options of {@link createOutboxRelay}. */
-export interface OutboxRelayOptions {
+/** Options of {@link createSteppedOutboxRelay}. */
+export interface SteppedOutboxRelayOptions {
   readonly outbox: Outbox;
   readonly publisher: Publisher;
   /** This relay's name: its claims are its own, and it gets them back after a restart. */
@@ -10,9 +10,13 @@ export interface OutboxRelayOptions {
   readonly leaseMs?: number;
 }
 
-/** An outbox relay whose two halves can be driven one at a time (a crash can fall in between). */
-export interface OutboxRelay {
-  /** Claims a batch and publishes it; answers how many messages were published. */
+/**
+ * The kernel's outbox relay with its two halves driven one at a time, so that a simulated crash
+ * can fall between them: {@link SteppedOutboxRelay.publish} runs one pass of the relay (claim,
+ * publish) and holds its mark back; {@link SteppedOutboxRelay.mark} lets the mark through.
+ */
+export interface SteppedOutboxRelay {
+  /** Claims a batch and publishes it (the relay's `runOnce`); answers how many messages were published. */
   publish(): Promise<number>;
   /** Marks the last published batch as published; answers how many. */
   mark(): Promise<number>;
@@ -23,40 +27,44 @@ export interface OutboxRelay {
 }
 
 /**
- * Creates a relay: claim (per-stream order kept by the outbox), publish, then mark. A crash
- * between publish and mark publishes the batch again; consumers deduplicate by message id.
+ * Creates a stepped relay for the deterministic simulation: the kernel's `createOutboxRelay`
+ * (plain passes) on an outbox whose `markPublished` is held until `mark()`. A crash between
+ * publish and mark (`reset()`) publishes the batch again, as with a real relay; consumers
+ * deduplicate by message id. Hosts that only pump the relay use the kernel's relay directly
+ * (`runOnce`, `drain`).
  */
-export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
-  const batchSize = options.batchSize ?? 100;
-  const leaseMs = options.leaseMs ?? 30_000;
-  let held: ReadonlyArray<OutboxMessage> = [];
+export const createSteppedOutboxRelay = (options: SteppedOutboxRelayOptions): SteppedOutboxRelay => {
+  const { outbox } = options;
+  let held: { readonly owner: string; readonly ids: ReadonlyArray<string> } | undefined;
+  const holdingOutbox: Outbox = {
+    claim: (claim) => outbox.claim(claim),
+    release: (owner, ids) => outbox.release(owner, ids),
+    pending: () => outbox.pending(),
+    // The relay's mark, held back until `mark()`: the relay counts it done, the outbox has not seen it.
+    markPublished: async (owner, ids) => {
+      held = { owner, ids: [...ids] };
+    },
+  };
+  const relay = createOutboxRelay({
+    outbox: holdingOutbox,
+    publisher: options.publisher,
+    owner: options.owner,
+    pipeline: false,
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+    ...(options.leaseMs === undefined ? {} : { leaseMs: options.leaseMs }),
+  });
   return {
-    publish: async () => {
-      const claimed = await options.outbox.claim({ owner: options.owner, batchSize, leaseMs });
-      if (claimed.length === 0) return 0;
-      try {
-        await options.publisher.publish(claimed);
-      } catch (error) {
-        await options.outbox
-          .release(
-            options.owner,
-            claimed.map((m) => m.id),
-          )
-          .catch(() => undefined);
-        throw error;
-      }
-      held = claimed;
-      return claimed.length;
-    },
+    publish: () => relay.runOnce(),
     mark: async () => {
-      const ids = held.map((m) => m.id);
-      held = [];
-      await options.outbox.markPublished(options.owner, ids);
-      return ids.length;
+      const batch = held;
+      held = undefined;
+      if (batch === undefined) return 0;
+      await outbox.markPublished(batch.owner, batch.ids);
+      return batch.ids.length;
     },
-    holding: () => held.length > 0,
+    holding: () => held !== undefined,
     reset: () => {
-      held = [];
+      held = undefined;
     },
   };
 };

@@ -3,12 +3,8 @@ export {
   MAX_STREAM_ID_LENGTH,
   assertValidAppend,
   assertValidStreamId,
-  byteLength,
-  findNonJsonValue,
-  frozenJsonCopy,
-  frozenValidAppend,
-  hashEventId,
 } from './append-validation';
+export { findNonJsonValue, frozenJsonCopy } from './json-walk';
 export type { AppendLimits } from './append-validation';
 export { DEFAULT_SUBSCRIPTION_BATCH, catchUpSubscription } from './catch-up-subscription';
 export type { CatchUpSource } from './catch-up-subscription';
@@ -24,6 +20,7 @@ export type {
   Subscription,
 } from './event-store';
 export { formatVersion, isExpectedVersion, satisfiesExpectedVersion, streamStateToBigint } from './expected-version';
+export { INVALID_READ_OPTIONS, assertValidReadAllOptions, assertValidReadStreamOptions } from './read-options';
 export type { ExpectedVersion, StreamState } from './expected-version';
 export type { NewEvent, RecordedEvent } from './recorded-event';
 export { WrongExpectedVersionError, isWrongExpectedVersionError } from './wrong-expected-version-error';

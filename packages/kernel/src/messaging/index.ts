@@ -5,3 +5,5 @@ export { messageHeaders, routeByCategory, streamCategory, toOutboxMessage } from
 export type { OutboxMessage, OutboxRouting, OutgoingMessage } from './outgoing-message';
 export type { Publisher } from './publisher';
 export { relayOnce } from './relay-once';
+export { createOutboxRelay } from './outbox-relay';
+export type { OutboxRelay, OutboxRelayHealth, OutboxRelayOptions } from './outbox-relay';

@@ -51,10 +51,10 @@ test('bad names and positions are refused; a corrupt stored checkpoint is report
   const checkpoints = new EventStoreDbCheckpointStore(client);
   assert.is(((await rejection(checkpoints.save('', 1n))) as InvalidInputError).code, 'invalid_checkpoint_name');
   assert.is(((await rejection(checkpoints.load('a\u0000b'))) as InvalidInputError).code, 'invalid_checkpoint_name');
-  assert.is(((await rejection(checkpoints.save('p', -1n))) as InvalidInputError).code, 'invalid_checkpoint');
+  assert.is(((await rejection(checkpoints.save('p', -1n))) as InvalidInputError).code, 'invalid_position');
   assert.is(
     ((await rejection(checkpoints.save('p', 5 as unknown as bigint))) as InvalidInputError).code,
-    'invalid_checkpoint',
+    'invalid_position',
   );
   client.appendRaw('_ordo_checkpoint-broken', CHECKPOINT_EVENT_TYPE, { position: 'twelve' });
   const error = await rejection(checkpoints.load('broken'));

@@ -1,7 +1,8 @@
 import { InvalidInputError, describeValue, type CheckpointStore } from '@ordo/kernel';
 import { MAX_STREAM_ID_LENGTH } from '@ordo/kernel/adapter-kit';
+import { NO_STREAM } from '@eventstore/db-client';
 import type { EventStoreDbClientPort } from '../client/client-port';
-import { mapAppendError } from '../event-store/error-mapping';
+import { isClientWrongExpectedVersion, mapAppendError } from '../event-store/error-mapping';
 import { MaxCountKeeper, readLatest, recordEvent } from '../event-store/internal-streams';
 import { streamNaming, type StreamNaming } from '../event-store/stream-naming';
 
@@ -9,7 +10,9 @@ import { streamNaming, type StreamNaming } from '../event-store/stream-naming';
  * Checkpoints on EventStoreDB: one stream per checkpoint name (`_ordo_checkpoint-<name>` under
  * the store's prefix), one `OrdoCheckpoint` event per save holding the position as a decimal
  * string, and `$maxCount: 1` on the stream so the server keeps only the latest. `load` reads the
- * last event. These streams are skipped by `readAll` and subscriptions.
+ * last event. A checkpoint never moves backwards: `save` reads the stored position and appends
+ * only a higher one, expecting the revision it read (a concurrent save makes it read again).
+ * These streams are skipped by `readAll` and subscriptions.
  */
 
 /** Event type of a stored checkpoint. */
@@ -62,28 +65,39 @@ export class EventStoreDbCheckpointStore implements CheckpointStore {
   /** The stored position of `name`, or `undefined` before its first save. */
   async load(name: string): Promise<bigint | undefined> {
     assertValidName(name);
-    const [latest] = await readLatest(this.client, this.naming.checkpointStreamName(name), 1);
-    return latest?.event === undefined ? undefined : decodeCheckpoint(name, latest.event.data);
+    return (await this.latest(name)).position;
   }
 
-  /** Stores `position` as the checkpoint of `name`. */
+  /** Stores `position` as the checkpoint of `name`, unless the stored one is as high or higher. */
   async save(name: string, position: bigint): Promise<void> {
     assertValidName(name);
     if (typeof position !== 'bigint' || position < 0n) {
       throw new InvalidInputError(
-        'invalid_checkpoint',
+        'invalid_position',
         `checkpoint position must be a bigint >= 0n, got ${describeValue(position)}`,
         [{ path: 'position', expected: 'bigint >= 0n', actual: position }],
       );
     }
     const streamName = this.naming.checkpointStreamName(name);
     await this.maxCount.ensure(streamName);
-    try {
-      await this.client.appendToStream(streamName, [
-        recordEvent(CHECKPOINT_EVENT_TYPE, { name, position: position.toString() }),
-      ]);
-    } catch (error) {
-      throw mapAppendError(error, streamName);
+    const event = recordEvent(CHECKPOINT_EVENT_TYPE, { name, position: position.toString() });
+    // Each conflict means another save landed: at most one round per concurrent saver.
+    for (let attempt = 1; ; attempt++) {
+      const { position: stored, revision } = await this.latest(name);
+      if (stored !== undefined && stored >= position) return;
+      try {
+        await this.client.appendToStream(streamName, [event], { expectedRevision: revision ?? NO_STREAM });
+        return;
+      } catch (error) {
+        if (isClientWrongExpectedVersion(error) && attempt < 50) continue;
+        throw mapAppendError(error, streamName);
+      }
     }
+  }
+
+  private async latest(name: string): Promise<{ position: bigint | undefined; revision: bigint | undefined }> {
+    const [latest] = await readLatest(this.client, this.naming.checkpointStreamName(name), 1);
+    if (latest?.event === undefined) return { position: undefined, revision: undefined };
+    return { position: decodeCheckpoint(name, latest.event.data), revision: latest.event.revision };
   }
 }

@@ -68,10 +68,30 @@ function assertValidSnapshot(snapshot: unknown): asserts snapshot is Snapshot {
   if (typeof s.deciderVersion !== 'string' || s.deciderVersion.length === 0) {
     fail('deciderVersion', 'a non-empty string', s.deciderVersion);
   }
-  if (s.state === undefined) fail('state', 'a JSON value', s.state);
-  const issue = findNonJsonValue(s.state, 'state');
-  if (issue) fail(issue.path, issue.expected, issue.actual);
+  // State JSON cannot carry is `not_serialisable`, as in the event store and the other adapters.
+  const issue =
+    s.state === undefined
+      ? { path: 'state', expected: 'JSON value', actual: undefined }
+      : findNonJsonValue(s.state, 'state');
+  if (issue) {
+    throw new InvalidInputError(
+      'not_serialisable',
+      `${issue.path} cannot be stored as JSON (expected ${issue.expected})`,
+      [issue],
+    );
+  }
 }
+
+/** The `deciderVersion` argument of `load`: `invalid_decider_version`, as in the other adapters. */
+const assertDeciderVersion = (deciderVersion: unknown): void => {
+  if (typeof deciderVersion !== 'string' || deciderVersion.length === 0) {
+    throw new InvalidInputError(
+      'invalid_decider_version',
+      `deciderVersion must be a non-empty string, got ${describeValue(deciderVersion)}`,
+      [{ path: 'deciderVersion', expected: 'non-empty string', actual: deciderVersion }],
+    );
+  }
+};
 
 /** {@link SnapshotStore} on EventStoreDB streams. */
 export class EventStoreDbSnapshotStore implements SnapshotStore {
@@ -91,6 +111,7 @@ export class EventStoreDbSnapshotStore implements SnapshotStore {
   /** The newest kept snapshot of `streamId` taken by `deciderVersion`, if any. */
   async load(streamId: string, deciderVersion: string): Promise<Snapshot | undefined> {
     assertValidStreamId(streamId);
+    assertDeciderVersion(deciderVersion);
     return (await this.latest(streamId, deciderVersion)).snapshot;
   }
 

@@ -1,4 +1,5 @@
-import { backoffDelay, sleep, type RetryPolicy } from './backoff';
+import { wait } from '@ordo/kernel';
+import { backoffDelay, type RetryPolicy } from './backoff';
 import type { ClientSubscription } from '../client/client-port';
 
 /**
@@ -121,7 +122,7 @@ export class AppendDoorbell {
       }
       if (signal.aborted) break;
       stop();
-      await sleep(backoffDelay(Math.max(failures, 1), this.settings.retry), signal);
+      await wait(backoffDelay(Math.max(failures, 1), this.settings.retry), signal);
       // Events may have landed while the subscription was down.
       this.ring();
     }

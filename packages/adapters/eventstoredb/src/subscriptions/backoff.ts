@@ -1,4 +1,6 @@
-/** Retry pacing for readers that lost their connection. */
+import { backoffDelay as kernelBackoffDelay } from '@ordo/kernel';
+
+/** Retry pacing for readers that lost their connection: the kernel's backoff policy. */
 
 /** How a reader retries after a transient error. */
 export interface RetryPolicy {
@@ -10,23 +12,13 @@ export interface RetryPolicy {
   readonly maxAttempts?: number;
 }
 
-/** Pause before retry number `attempt` (1-based): doubling from the initial delay, capped. */
-export const backoffDelay = (attempt: number, policy: RetryPolicy = {}): number => {
-  const initial = policy.initialDelayMs ?? 100;
-  const max = policy.maxDelayMs ?? 5_000;
-  const exponent = Math.min(Math.max(attempt - 1, 0), 30);
-  return Math.min(max, initial * 2 ** exponent);
-};
-
-/** Resolves after `ms`, or at once when `signal` aborts (never rejects). */
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
+/**
+ * Pause before retry number `attempt` (1-based): the kernel's `backoffDelay`, doubling from the
+ * initial delay, capped, without jitter.
+ */
+export const backoffDelay = (attempt: number, policy: RetryPolicy = {}): number =>
+  kernelBackoffDelay(attempt, {
+    initialMs: policy.initialDelayMs ?? 100,
+    factor: 2,
+    maxMs: policy.maxDelayMs ?? 5_000,
   });

@@ -5,10 +5,11 @@ import {
   type RecordedEvent,
   type SubscribeOptions,
   type Subscription,
+  wait,
 } from '@ordo/kernel';
 import { catchUpSubscription } from '@ordo/kernel/adapter-kit';
 import type { DoorbellHandle } from './append-doorbell';
-import { backoffDelay, sleep, type RetryPolicy } from './backoff';
+import { backoffDelay, type RetryPolicy } from './backoff';
 import { isTransientError } from '../event-store/error-mapping';
 
 /**
@@ -80,13 +81,13 @@ export const resilientSubscription = <E extends AnyEvent>(
         if (stopping.signal.aborted) return [];
         if (!isRetryable(error) || attempt > maxAttempts) throw error;
         settings.onRetry?.(error, attempt);
-        await sleep(backoffDelay(attempt, settings.retry), stopping.signal);
+        await wait(backoffDelay(attempt, settings.retry), stopping.signal);
       }
     }
   };
 
   const waitForAppend = (signal: AbortSignal): Promise<void> =>
-    doorbell === undefined ? sleep(pollIntervalMs, signal) : doorbell.wait(signal, pollIntervalMs);
+    doorbell === undefined ? wait(pollIntervalMs, signal) : doorbell.wait(signal, pollIntervalMs);
 
   const inner = catchUpSubscription<E>({ readAll, waitForAppend }, options);
   inner.done.then(

@@ -1,5 +1,5 @@
-import type { IncomingMessage, Inbox, ValidationError } from '@ordo/kernel';
-import { type BackoffPolicy, backoffDelay, sleep } from '../runtime/backoff';
+import { type IncomingMessage, type Inbox, type ValidationError, wait } from '@ordo/kernel';
+import { type BackoffPolicy, backoffDelay } from '../runtime/backoff';
 import type { ConsumerEvent, MessagePosition } from './consumer-events';
 import type { DeadLetterInfo, DeadLetterReason } from './dead-letter';
 import { decodeHeaders, HEADER, type RawHeaders } from '../publisher/message-headers';
@@ -142,7 +142,8 @@ export const processMessage = async <A, Tx>(
           delayMs,
           error: handlerError.error,
         });
-        if (!(await sleep(delayMs, signal))) return { kind: 'aborted' };
+        await wait(delayMs, signal);
+        if (signal.aborted) return { kind: 'aborted' };
       } else {
         attempt -= 1;
         infrastructureFailures += 1;
@@ -155,7 +156,8 @@ export const processMessage = async <A, Tx>(
           delayMs,
           error,
         });
-        if (!(await sleep(delayMs, signal))) return { kind: 'aborted' };
+        await wait(delayMs, signal);
+        if (signal.aborted) return { kind: 'aborted' };
       }
     }
   }
@@ -188,7 +190,8 @@ const deadLetter = async <A, Tx>(
         delayMs,
         error: sendError,
       });
-      if (!(await sleep(delayMs, signal))) return { kind: 'aborted' };
+      await wait(delayMs, signal);
+      if (signal.aborted) return { kind: 'aborted' };
     }
   }
 };

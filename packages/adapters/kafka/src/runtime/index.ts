@@ -1,5 +1,6 @@
 /**
- * What the publisher, relay and consumer share: backoff and option checks. Only the backoff policy
- * (an option type) is public; the rest is internal to the package.
+ * What the publisher, relay and consumer share: the kernel's backoff with a random jitter, and
+ * option checks. Only the backoff policy (an option type, the kernel's `BackoffPolicy`) is public;
+ * the rest is internal to the package.
  */
 export type { BackoffPolicy } from './backoff';

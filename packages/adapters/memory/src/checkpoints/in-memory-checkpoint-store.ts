@@ -17,8 +17,10 @@ const assertName = (name: unknown): void => {
 };
 
 /**
- * Creates an in-memory checkpoint store. A save replaces the stored position, also with a lower
- * one (a projection rebuild starts over); positions must be bigints >= 0n.
+ * Creates an in-memory checkpoint store. A checkpoint never moves backwards: a save lower than the
+ * stored position is ignored (a rebuild starts over through {@link InMemoryCheckpointStore.delete}).
+ * Positions must be bigints >= 0n (`invalid_position`), names non-blank strings
+ * (`invalid_checkpoint_name`).
  */
 export const createInMemoryCheckpointStore = (): InMemoryCheckpointStore => {
   const positions = new Map<string, bigint>();
@@ -30,11 +32,12 @@ export const createInMemoryCheckpointStore = (): InMemoryCheckpointStore => {
     save: async (name, position) => {
       assertName(name);
       if (typeof position !== 'bigint' || position < 0n) {
-        throw new InvalidInputError('invalid_checkpoint', 'a checkpoint position must be a bigint >= 0n', [
+        throw new InvalidInputError('invalid_position', 'a checkpoint position must be a bigint >= 0n', [
           { path: 'position', expected: 'bigint >= 0n', actual: position },
         ]);
       }
-      positions.set(name, position);
+      const stored = positions.get(name);
+      if (stored === undefined || position > stored) positions.set(name, position);
     },
     delete: async (name) => {
       positions.delete(name);

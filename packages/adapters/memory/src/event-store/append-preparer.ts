@@ -8,14 +8,15 @@ import {
   InvalidInputError,
   WrongExpectedVersionError,
 } from '@ordo/kernel';
-import { frozenValidAppend, satisfiesExpectedVersion } from '@ordo/kernel/adapter-kit';
+import { satisfiesExpectedVersion } from '@ordo/kernel/adapter-kit';
+import { validAppendCopies } from './append-validation';
 import type { EventLog } from './event-log';
 import { toBigint } from './to-bigint';
 
 /**
  * Checks an append and builds its records (frozen copies; nothing is visible until commit), or
  * answers the stored result of an idempotent retry. Fills `idHashes` with the hash of each event
- * id, for the index: the validation hashes every id anyway (to find repeats in the batch).
+ * id (`hashEventId`), which the id index needs here and again at commit.
  */
 export type PrepareAppend<E extends AnyEvent> = (
   streamId: string,
@@ -31,8 +32,9 @@ export const createAppendPreparer = <E extends AnyEvent>(
 ): PrepareAppend<E> => {
   return (streamId, events, options, idHashes) => {
     const expectedVersion = options?.expectedVersion;
-    // Validated, deep-frozen copies: from here on, only they are read (not the caller's objects).
-    const copies = frozenValidAppend(streamId, events, expectedVersion, limits, idHashes);
+    // The kernel's verdict, and deep-frozen copies of what was checked: from here on, only they
+    // are read (not the caller's objects), and they are what the store keeps.
+    const copies = validAppendCopies<E>(streamId, events, expectedVersion, limits, idHashes);
     const expected: ExpectedVersion = expectedVersion ?? 'any';
     const stream = streams.get(streamId);
     const n = copies.length;

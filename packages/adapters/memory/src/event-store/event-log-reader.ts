@@ -1,11 +1,5 @@
-import {
-  type AnyEvent,
-  type ReadAllOptions,
-  type ReadStreamOptions,
-  type RecordedEvent,
-  InvalidInputError,
-} from '@ordo/kernel';
-import { assertValidStreamId } from '@ordo/kernel/adapter-kit';
+import { type AnyEvent, type ReadAllOptions, type ReadStreamOptions, type RecordedEvent } from '@ordo/kernel';
+import { assertValidReadAllOptions, assertValidReadStreamOptions, assertValidStreamId } from '@ordo/kernel/adapter-kit';
 import type { EventLog } from './event-log';
 
 /** The reads of the in-memory event store, answered synchronously from its {@link EventLog}. */
@@ -16,27 +10,17 @@ export interface EventLogReader<E extends AnyEvent> {
   readStream(streamId: string, options?: ReadStreamOptions): RecordedEvent<E>[];
 }
 
-const invalidRead = (path: string, expected: string, actual: unknown): never => {
-  throw new InvalidInputError('invalid_read_options', `${path} must be ${expected}`, [{ path, expected, actual }]);
-};
-
-const assertMaxCount = (maxCount: unknown): void => {
-  if (maxCount !== undefined && (typeof maxCount !== 'number' || !Number.isInteger(maxCount) || maxCount < 0)) {
-    invalidRead('maxCount', 'an integer >= 0', maxCount);
-  }
-};
-
 /** Creates the {@link EventLogReader} over `eventLog`. */
 export const createEventLogReader = <E extends AnyEvent>({
   log,
   streams,
   byTenant,
 }: EventLog<E>): EventLogReader<E> => {
-  const readAll = (readOptions: ReadAllOptions = {}): RecordedEvent<E>[] => {
-    const { after, maxCount, tenantId } = readOptions;
-    if (after !== undefined && typeof after !== 'bigint') invalidRead('after', 'a bigint', after);
-    assertMaxCount(maxCount);
-    const from = after === undefined || after < 0n ? 0 : after >= BigInt(log.length) ? log.length : Number(after);
+  const readAll = (readOptions?: ReadAllOptions): RecordedEvent<E>[] => {
+    // The kernel's one rule: `after` a bigint >= 0n (-1n is refused, not clamped), `maxCount` an integer >= 0.
+    assertValidReadAllOptions(readOptions);
+    const { after, maxCount, tenantId } = readOptions ?? {};
+    const from = after === undefined ? 0 : after >= BigInt(log.length) ? log.length : Number(after);
     const limit = maxCount ?? Number.MAX_SAFE_INTEGER;
     if (tenantId === undefined) return log.slice(from, from + limit);
     const list = byTenant.get(tenantId);
@@ -52,16 +36,10 @@ export const createEventLogReader = <E extends AnyEvent>({
     return list.slice(lo, lo + limit);
   };
 
-  const readStream = (streamId: string, readOptions: ReadStreamOptions = {}): RecordedEvent<E>[] => {
+  const readStream = (streamId: string, readOptions?: ReadStreamOptions): RecordedEvent<E>[] => {
     assertValidStreamId(streamId);
-    const { fromVersion, maxCount, direction = 'forwards', tenantId } = readOptions;
-    if (fromVersion !== undefined && (typeof fromVersion !== 'bigint' || fromVersion < 0n)) {
-      invalidRead('fromVersion', 'a bigint >= 0n', fromVersion);
-    }
-    if (direction !== 'forwards' && direction !== 'backwards') {
-      invalidRead('direction', "'forwards' or 'backwards'", direction);
-    }
-    assertMaxCount(maxCount);
+    assertValidReadStreamOptions(readOptions);
+    const { fromVersion, maxCount, direction = 'forwards', tenantId } = readOptions ?? {};
     const stream = streams.get(streamId);
     if (stream === undefined) return [];
     const limit = maxCount ?? Number.MAX_SAFE_INTEGER;

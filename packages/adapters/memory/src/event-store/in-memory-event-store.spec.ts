@@ -16,7 +16,14 @@ import { createInMemoryEventStore } from './in-memory-event-store';
 import { createInMemoryOutbox } from '../outbox';
 import { createInlineProjection } from '../projections';
 
-eventStoreConformance(test, { create: async () => createInMemoryEventStore() });
+eventStoreConformance(test, {
+  create: async () => createInMemoryEventStore(),
+  // An inline projection handler runs inside the append, after positions are drawn and before
+  // the commit: the gap case holds appends there. (Appends with handlers are serialised, so the
+  // held ones commit in position order; the case checks followers meanwhile.)
+  createHeld: async (hold) =>
+    createInMemoryEventStore({ inlineProjections: [{ name: 'conformance-hold', handle: (events) => hold(events) }] }),
+});
 
 const meta = (eventId: string, extra: Record<string, unknown> = {}) => ({
   eventId,

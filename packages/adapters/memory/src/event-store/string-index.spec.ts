@@ -1,4 +1,4 @@
-import { hashEventId } from '@ordo/kernel/adapter-kit';
+import { hashEventId } from './event-id-hash';
 import fc from 'fast-check';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -51,6 +51,21 @@ test('many keys: every one found with its value, absent ones are not', () => {
   keys.forEach((key, i) => assert.is(get(key), i));
   assert.is(get('order-0-event-50000'), -1);
   assert.is(get(''), -1);
+});
+
+test('hashEventId is a deterministic 32-bit integer that tells near ids apart', () => {
+  assert.is(hashEventId('evt-0001'), hashEventId('evt-0001'));
+  for (const id of ['', 'x', 'xy', 'xyz', '\u{1F600}', 'a'.repeat(1000)]) {
+    const hash = hashEventId(id);
+    assert.ok(Number.isInteger(hash) && hash >= -(2 ** 31) && hash < 2 ** 31, id);
+  }
+  for (const prefix of ['evt-', '', '00000000-0000-4000-8000-']) {
+    const hashes = new Set(Array.from({ length: 10_000 }, (_, i) => hashEventId(`${prefix}${i}`)));
+    assert.ok(hashes.size > 9_990, `few collisions among sequential ids (${10_000 - hashes.size})`);
+    // The low bits index tables: they must spread too.
+    const low = new Set([...hashes].map((h) => h & 0xffff));
+    assert.ok(low.size > 7_000, `low 16 bits spread (${low.size} of 10000)`);
+  }
 });
 
 test.run();

@@ -12,8 +12,8 @@
  * - no 2^24-entry cap (a `Map` throws past 16.7M entries).
  *
  * Keys are not stored: `keyOf(value)` reads them back from where the caller keeps them. Nor are
- * they hashed here: the caller passes each key's 32-bit hash (the kernel's `hashEventId`, which
- * `frozenValidAppend` answers for every event id it checks), always the same one for a key.
+ * they hashed here: the caller passes each key's 32-bit hash (`hashEventId`, computed once per
+ * event id when an append is prepared), always the same one for a key.
  */
 export interface StringIndex {
   /** The value stored for `key` (whose hash is `hash`), or -1. */

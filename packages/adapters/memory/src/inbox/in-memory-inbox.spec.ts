@@ -84,15 +84,15 @@ test('when the delivery in flight fails, a concurrent one runs the effect', asyn
 
 test('empty consumer or message ids are rejected', async () => {
   const inbox = createInMemoryInbox();
-  for (const [consumer, id] of [
-    ['', 'm'],
-    ['c', ''],
+  for (const [consumer, id, code] of [
+    ['', 'm', 'invalid_consumer'],
+    ['c', '', 'invalid_message_id'],
   ] as const) {
     try {
       await inbox.handleOnce(consumer, id, async () => 1);
       assert.unreachable('should reject');
     } catch (error) {
-      assert.is((error as { code?: string }).code, 'invalid_inbox_request');
+      assert.is((error as { code?: string }).code, code);
     }
   }
 });

@@ -6,9 +6,11 @@ export interface InMemoryInbox extends Inbox<void> {
   handled(consumer: string): ReadonlyArray<string>;
 }
 
-const assertId = (value: unknown, path: string): void => {
+/** `invalid_consumer` / `invalid_message_id`, as every inbox adapter answers. */
+const assertId = (value: unknown, path: 'consumer' | 'messageId'): void => {
   if (typeof value !== 'string' || value.length === 0) {
-    throw new InvalidInputError('invalid_inbox_request', `${path} must be a non-empty string`, [
+    const code = path === 'consumer' ? 'invalid_consumer' : 'invalid_message_id';
+    throw new InvalidInputError(code, `${path} must be a non-empty string`, [
       { path, expected: 'non-empty string', actual: value },
     ]);
   }
@@ -61,7 +63,11 @@ export const createInMemoryInbox = (): InMemoryInbox => {
         settle();
       }
     },
-    has: async (consumer, messageId) => isHandled(consumer, messageId),
+    has: async (consumer, messageId) => {
+      assertId(consumer, 'consumer');
+      assertId(messageId, 'messageId');
+      return isHandled(consumer, messageId);
+    },
     handled: (consumer) => [...(order.get(consumer) ?? [])],
   };
 };

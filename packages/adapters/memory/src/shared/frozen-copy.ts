@@ -9,6 +9,6 @@ import { frozenJsonCopy } from '@ordo/kernel/adapter-kit';
  *
  * The value must already be validated as JSON-safe (`findNonJsonValue`). Like JSON, the copy
  * drops object properties holding `undefined`. (The kernel's `frozenJsonCopy`; the event store
- * copies through `frozenValidAppend`, which validates in the same walk.)
+ * gets its copies from its append validation, which copies in the same walk.)
  */
 export const frozenCopy = <T>(value: T): T => frozenJsonCopy(value);

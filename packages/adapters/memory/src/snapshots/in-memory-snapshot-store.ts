@@ -21,6 +21,11 @@ export const createInMemorySnapshotStore = (): InMemorySnapshotStore => {
   return {
     load: async (streamId, deciderVersion) => {
       assertValidStreamId(streamId);
+      if (typeof deciderVersion !== 'string' || deciderVersion.length === 0) {
+        throw new InvalidInputError('invalid_decider_version', 'deciderVersion must be a non-empty string', [
+          { path: 'deciderVersion', expected: 'non-empty string', actual: deciderVersion },
+        ]);
+      }
       const stored = byStream.get(streamId)?.get(deciderVersion);
       return stored === undefined ? undefined : { ...stored, state: structuredClone(stored.state) };
     },

@@ -17,7 +17,7 @@ export class StaleCheckpointError extends OrdoError {
 }
 
 const assertName = (name: unknown): void => {
-  if (typeof name !== 'string' || name.length === 0) {
+  if (typeof name !== 'string' || name.trim().length === 0) {
     throw new InvalidInputError('invalid_checkpoint_name', 'checkpoint name must be a non-empty string', [
       { path: 'name', expected: 'non-empty string', actual: name },
     ]);
@@ -87,8 +87,9 @@ export const resetCheckpoint = async (db: Queryable, schema: string, name: strin
 
 /**
  * The kernel's {@link CheckpointStore} on table `<schema>.ordo_checkpoints (name, position)`.
- * `save` overwrites; runners that need a fence use {@link compareAndSetCheckpoint} in their
- * batch transaction instead.
+ * `save` never moves a checkpoint backwards (a lower position is ignored, as the port says);
+ * {@link reset} starts it over. Runners that need a fence use {@link compareAndSetCheckpoint} in
+ * their batch transaction instead.
  */
 export class PostgresCheckpointStore implements CheckpointStore {
   readonly #pool: Pool;
@@ -106,13 +107,14 @@ export class PostgresCheckpointStore implements CheckpointStore {
     return loadCheckpoint(this.#pool, this.#schema, name);
   }
 
-  /** Stores `position` for `name`, replacing what was there. */
+  /** Stores `position` for `name` unless the stored one is as high or higher (one atomic upsert). */
   async save(name: string, position: bigint): Promise<void> {
     assertName(name);
     assertPosition(position);
     await this.#pool.query(
-      `INSERT INTO ${qualified(this.#schema, 'ordo_checkpoints')} (name, position) VALUES ($1, $2)
-       ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()`,
+      `INSERT INTO ${qualified(this.#schema, 'ordo_checkpoints')} AS c (name, position) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET position = EXCLUDED.position, updated_at = now()
+         WHERE c.position IS NULL OR c.position < EXCLUDED.position`,
       [name, position.toString()],
     );
   }

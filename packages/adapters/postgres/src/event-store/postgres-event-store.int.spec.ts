@@ -12,6 +12,13 @@ const db = await openTestDatabase('pg_event_store', 30);
 let schemas = 0;
 eventStoreConformance(test, {
   create: async () => createPostgresEventStore({ pool: db.pool, schema: `conformance_${++schemas}` }),
+  // The gap case holds appends in an in-transaction hook: after positions are drawn, before COMMIT.
+  createHeld: async (hold) =>
+    createPostgresEventStore({
+      pool: db.pool,
+      schema: `conformance_${++schemas}`,
+      inTransaction: [(_client, appended) => hold(appended)],
+    }),
   dispose: async (store) => (store as PostgresEventStore).close(),
 });
 

@@ -14,7 +14,13 @@ import {
   WrongExpectedVersionError,
   describeValue,
 } from '@ordo/kernel';
-import { assertValidStreamId, catchUpSubscription, isExpectedVersion } from '@ordo/kernel/adapter-kit';
+import {
+  assertValidReadAllOptions,
+  assertValidReadStreamOptions,
+  assertValidStreamId,
+  catchUpSubscription,
+  isExpectedVersion,
+} from '@ordo/kernel/adapter-kit';
 import pg, { type Pool, type PoolClient, type QueryConfig } from 'pg';
 import { invalidOption } from '../runtime/option-checks';
 import { ORDO_TYPES } from '../runtime/pg-types';
@@ -174,16 +180,12 @@ export class PostgresEventStore implements EventStore {
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<ReadonlyArray<RecordedEvent>> {
     assertValidStreamId(streamId);
+    assertValidReadStreamOptions(options); // the kernel's one rule: invalid_read_options naming the option
     const direction = options.direction ?? 'forwards';
-    if (direction !== 'forwards' && direction !== 'backwards') {
-      throw invalidRead('direction', "'forwards' or 'backwards'", direction);
-    }
     const from = options.fromVersion;
-    if (from !== undefined && (typeof from !== 'bigint' || from < 0n))
-      throw invalidRead('fromVersion', 'bigint >= 0n', from);
-    const limit = maxCountOf(options.maxCount);
+    const limit = options.maxCount ?? null;
     if (limit === 0) return [];
-    const tenant = tenantOf(options.tenantId);
+    const tenant = options.tenantId;
     const forwards = direction === 'forwards';
     const bound = from === undefined ? (forwards ? '0' : MAX_BIGINT) : from.toString();
     const values: unknown[] = [streamId, bound, limit];
@@ -205,12 +207,12 @@ export class PostgresEventStore implements EventStore {
    * large store.
    */
   async readAll(options: ReadAllOptions = {}): Promise<ReadonlyArray<RecordedEvent>> {
+    assertValidReadAllOptions(options); // the kernel's one rule: `after` >= 0n (-1n is refused, not clamped)
     const after = options.after;
-    if (after !== undefined && typeof after !== 'bigint') throw invalidRead('after', 'bigint', after);
-    const limit = maxCountOf(options.maxCount);
+    const limit = options.maxCount ?? null;
     if (limit === 0) return [];
-    const tenant = tenantOf(options.tenantId);
-    const values: unknown[] = [after === undefined || after < 0n ? '0' : after.toString(), limit];
+    const tenant = options.tenantId;
+    const values: unknown[] = [after === undefined ? '0' : after.toString(), limit];
     if (tenant !== undefined) values.push(tenant);
     const rows = await this.query<EventRow>({
       ...(tenant === undefined ? this.sql.readAll.all : this.sql.readAll.tenant),
@@ -490,26 +492,6 @@ const readQueries = (schema: SchemaName) => {
       },
     },
   } as const;
-};
-
-const invalidRead = (path: string, expected: string, actual: unknown): InvalidInputError =>
-  new InvalidInputError('invalid_read_options', `${path} must be ${expected}, got ${describeValue(actual)}`, [
-    { path, expected, actual },
-  ]);
-
-/** `null` (no limit) or a non-negative integer. */
-const maxCountOf = (maxCount: unknown): number | null => {
-  if (maxCount === undefined) return null;
-  if (typeof maxCount !== 'number' || !Number.isInteger(maxCount) || maxCount < 0) {
-    throw invalidRead('maxCount', 'an integer >= 0', maxCount);
-  }
-  return maxCount;
-};
-
-const tenantOf = (tenantId: unknown): string | undefined => {
-  if (tenantId === undefined) return undefined;
-  if (typeof tenantId !== 'string') throw invalidRead('tenantId', 'string', tenantId);
-  return tenantId;
 };
 
 const sqlStateOf = (error: unknown): string | undefined => {

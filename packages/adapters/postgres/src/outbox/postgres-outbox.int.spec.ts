@@ -17,7 +17,7 @@ import {
   sleep,
   thrown,
 } from '../test-support';
-import { createOutboxRelay } from './outbox-relay';
+import { createPostgresOutboxRelay } from './outbox-relay';
 import { PostgresOutbox, outboxHook } from './postgres-outbox';
 
 const test = suite<{ db: ExtrasDatabase }>('postgres outbox');
@@ -236,7 +236,7 @@ test('bad input is refused before anything is written', async () => {
     [{ pollMs: Number.NaN }, 'pollMs'],
   ] as const) {
     assert.equal(
-      thrown(() => createOutboxRelay({ ...relay, ...options })),
+      thrown(() => createPostgresOutboxRelay({ ...relay, ...options })),
       invalidOptions(path),
       path,
     );
@@ -280,7 +280,7 @@ test('three concurrent relays with a lease expiring mid-run: all published, per-
     },
   });
   const relays = ['r0', 'r1', 'r2'].map((owner) =>
-    createOutboxRelay({
+    createPostgresOutboxRelay({
       pool: db.pool,
       schema: outbox.schema,
       publisher: publisher(owner),

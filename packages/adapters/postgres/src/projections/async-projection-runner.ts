@@ -1,10 +1,15 @@
-import { type AnyEvent, type EventStore, type ProjectionHandler } from '@ordo/kernel';
+import {
+  type AnyEvent,
+  type EventStore,
+  type ProjectionHandler,
+  type WorkerLoop,
+  createWorkerLoop,
+} from '@ordo/kernel';
 import { runProjectionBatch } from '@ordo/kernel/adapter-kit';
 import type { Pool, PoolClient } from 'pg';
 import { StaleCheckpointError } from '../checkpoints/postgres-checkpoint-store';
 import { acquireLease, releaseLease } from '../leases/lease';
 import { assertPositiveInt, assertPositiveMs } from '../runtime/option-checks';
-import { type Worker, workerLoop } from '../runtime/worker-loop';
 import { schemaOption } from '../schema/schema-name';
 import { LeaseLostError, projectionLeaseName, projectionStep } from './projection-step';
 import { type RebuildResult, rebuildAsyncProjection } from './rebuild';
@@ -26,12 +31,14 @@ export interface AsyncProjectionRunnerOptions<E extends AnyEvent> {
   readonly leaseMs?: number;
   /** Pause when caught up or when another runner holds the lease; default 200 ms. */
   readonly pollMs?: number;
-  /** Told about failed batches (the runner keeps going, with backoff). */
-  readonly onError?: (error: unknown) => void;
+  /** Told about failed batches, with the consecutive failure count (the runner keeps going, with backoff). */
+  readonly onError?: (error: unknown, failures: number) => void;
 }
 
-/** A running async projection. */
-export interface AsyncProjectionRunner extends Worker {
+/** A running async projection: the kernel's worker loop over {@link AsyncProjectionRunner.runOnce}. */
+export interface AsyncProjectionRunner extends Pick<WorkerLoop, 'start' | 'running' | 'health'> {
+  /** Stops the loop after the batch in flight, then releases the lease. */
+  stop(): Promise<void>;
   /**
    * Renews (or takes) the lease and, when held, runs one batch. Answers how many events the
    * batch read; 0 when caught up, when another runner holds the lease, or when this runner lost
@@ -76,7 +83,8 @@ export const createAsyncProjectionRunner = <E extends AnyEvent>(
       throw error;
     }
   };
-  const worker = workerLoop({
+  const worker = createWorkerLoop({
+    name: `projection:${options.projection.name}:${owner}`,
     step: runOnce,
     idleMs: pollMs,
     ...(options.onError === undefined ? {} : { onError: options.onError }),
@@ -91,6 +99,7 @@ export const createAsyncProjectionRunner = <E extends AnyEvent>(
     get running() {
       return worker.running;
     },
+    health: () => worker.health(),
     rebuild: (reset) =>
       rebuildAsyncProjection({
         pool,

@@ -9,7 +9,7 @@
  */
 import type { OutgoingMessage } from '@ordo/kernel';
 import pg from 'pg';
-import { createOutboxRelay } from '../outbox/outbox-relay';
+import { createPostgresOutboxRelay } from '../outbox/outbox-relay';
 import { qualified } from '../schema/qualified-name';
 
 const env = (name: string): string => {
@@ -28,7 +28,7 @@ const pool = new pg.Pool({ connectionString: url, max: 3 });
 pool.on('error', () => undefined);
 const published = qualified(schema, 'published');
 
-const relay = createOutboxRelay({
+const relay = createPostgresOutboxRelay({
   pool,
   schema,
   owner,
