@@ -130,16 +130,17 @@ test('add is all or nothing; bad claim requests are rejected', async () => {
   assert.throws(() => outbox.add([message('b', 0), m]), /already stored/);
   assert.throws(() => outbox.add([message('c', 0), message('c', 0)].map((x) => ({ ...x, id: 'same' }))));
   assert.is(await outbox.pending(), 1);
-  for (const bad of [
-    { owner: '', batchSize: 1, leaseMs: 1 },
-    { owner: 'r', batchSize: 0, leaseMs: 1 },
-    { owner: 'r', batchSize: 1, leaseMs: 0 },
-  ]) {
+  for (const [bad, code, path] of [
+    [{ owner: '', batchSize: 1, leaseMs: 1 }, 'invalid_owner', 'owner'],
+    [{ owner: 'r', batchSize: 0, leaseMs: 1 }, 'invalid_options', 'batchSize'],
+    [{ owner: 'r', batchSize: 1, leaseMs: 0 }, 'invalid_options', 'leaseMs'],
+  ] as const) {
     try {
       await outbox.claim(bad);
       assert.unreachable('claim should reject');
     } catch (error) {
-      assert.is((error as { code?: string }).code, 'invalid_outbox_request');
+      assert.is((error as { code?: string }).code, code);
+      assert.is((error as { issues?: ReadonlyArray<{ path: string }> }).issues?.[0]?.path, path);
     }
   }
 });

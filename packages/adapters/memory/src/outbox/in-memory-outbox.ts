@@ -37,8 +37,8 @@ interface Row {
   leaseUntil: number;
 }
 
-const invalid = (path: string, expected: string, actual: unknown): never => {
-  throw new InvalidInputError('invalid_outbox_request', `${path} must be ${expected}`, [{ path, expected, actual }]);
+const invalid = (path: string, expected: string, actual: unknown, code = 'invalid_outbox_request'): never => {
+  throw new InvalidInputError(code, `${path} must be ${expected}`, [{ path, expected, actual }]);
 };
 
 /**
@@ -86,9 +86,14 @@ export const createInMemoryOutbox = (options: InMemoryOutboxOptions = {}): InMem
     },
 
     claim: async ({ owner, batchSize, leaseMs, ahead = false }) => {
-      if (typeof owner !== 'string' || owner.length === 0) invalid('owner', 'a non-empty string', owner);
-      if (!Number.isInteger(batchSize) || batchSize <= 0) invalid('batchSize', 'a positive integer', batchSize);
-      if (!Number.isFinite(leaseMs) || leaseMs <= 0) invalid('leaseMs', 'a positive number', leaseMs);
+      // The same codes as every outbox: the owner is `invalid_owner`, the claim's options `invalid_options`.
+      if (typeof owner !== 'string' || owner.length === 0)
+        invalid('owner', 'a non-empty string', owner, 'invalid_owner');
+      if (!Number.isInteger(batchSize) || batchSize <= 0) {
+        invalid('batchSize', 'a positive integer', batchSize, 'invalid_options');
+      }
+      if (!Number.isFinite(leaseMs) || leaseMs <= 0)
+        invalid('leaseMs', 'a positive number', leaseMs, 'invalid_options');
       const now = clock.now().getTime();
       const heldElsewhere = new Set<string>();
       for (const row of rows) {

@@ -1,6 +1,6 @@
 import type { Outbox } from '../../../messaging/outbox';
 import type { OutboxMessage } from '../../../messaging/outgoing-message';
-import { check, equal, equalDeep } from '../shared/assert';
+import { check, equal, equalDeep, expectInvalidInput, rejection } from '../shared/assert';
 import { uniqueName } from '../shared/unique';
 import type { OutboxConformanceCase, OutboxConformanceFactory } from './types';
 
@@ -125,6 +125,24 @@ export const outboxConformanceCases: ReadonlyArray<OutboxConformanceCase> = [
       equal(await outbox.pending(), 2, 'a mark by the owner that released them changes nothing');
       await outbox.markPublished('b', all);
       equal(await outbox.pending(), 0, 'the holder’s mark publishes');
+    }),
+  },
+  {
+    name: 'outbox: a claim with bad options is refused with one code per field and hands out nothing',
+    run: withOutbox(async (outbox, add) => {
+      await add(interleaved(1, 1));
+      const bad: ReadonlyArray<readonly [Parameters<Outbox['claim']>[0], string, string]> = [
+        [{ owner: '', batchSize: 1, leaseMs: LEASE }, 'invalid_owner', 'owner'],
+        [{ owner: 'a', batchSize: 0, leaseMs: LEASE }, 'invalid_options', 'batchSize'],
+        [{ owner: 'a', batchSize: 1.5, leaseMs: LEASE }, 'invalid_options', 'batchSize'],
+        [{ owner: 'a', batchSize: 1, leaseMs: 0 }, 'invalid_options', 'leaseMs'],
+      ];
+      for (const [options, code, path] of bad) {
+        const error = await rejection(() => outbox.claim(options), `claim(${JSON.stringify(options)})`);
+        expectInvalidInput(error, code, `claim(${JSON.stringify(options)})`, path);
+      }
+      equal(await outbox.pending(), 1, 'nothing was claimed or lost');
+      equal((await outbox.claim({ owner: 'a', batchSize: 1, leaseMs: LEASE })).length, 1, 'a good claim still works');
     }),
   },
 ];
