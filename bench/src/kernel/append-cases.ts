@@ -1,7 +1,7 @@
 import { type ExpectedStreamVersion, NO_CONCURRENCY_CHECK, STREAM_DOES_NOT_EXIST } from '@event-driven-io/emmett';
 import type { ExpectedVersion } from '@ordo/kernel';
 import { type AccountEvent, accountEvent } from './bank-account';
-import { type CaseResult, type CaseSettings, scaled } from './case-result';
+import { type CaseResult, type CaseSettings, scaled, twiceEmmett } from './case-result';
 import { createCopyingLog } from './copying-log';
 import { type RunResult, measurePeers } from './measure';
 import { accountStream, newEmmettStore, newOrdoStore, ordoMetadata, toNewEvents } from './peers';
@@ -79,7 +79,7 @@ export const singleAppendCases = async (settings: CaseSettings): Promise<CaseRes
       op,
       ordo,
       emmett,
-      target: { against: 'emmett', ratio: 5 },
+      targets: [twiceEmmett],
       notes: checked
         ? 'ordo: exact bigint expectedVersion from the previous answer; emmett: expectedStreamVersion likewise'
         : "ordo: expectedVersion 'any'; emmett: NO_CONCURRENCY_CHECK",
@@ -179,7 +179,7 @@ export const batchAppendCases = async (settings: CaseSettings): Promise<CaseResu
       ordo,
       emmett,
       ceiling,
-      target: { against: 'emmett', ratio: 5 },
+      targets: [twiceEmmett],
       notes:
         'ordo builds each event metadata (a UUID event id) inside the timed loop; emmett draws a UUID per event inside its append; ' +
         'ceiling: frozen deep copies and records only, no validation, id index or version check (copying-log.ts)',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DeciderCommandHandler } from '@event-driven-io/emmett';
 import { type StateCache, createCommandHandler, createLruStateCache } from '@ordo/kernel';
 import { type Account, type AccountCommand, accountCommand, emmettAccount, ordoAccount } from './bank-account';
-import { type CaseResult, type CaseSettings, scaled } from './case-result';
+import { type CaseResult, type CaseSettings, scaled, twiceEmmett } from './case-result';
 import { type RunResult, measurePeers } from './measure';
 import { OCCURRED_AT, accountStream, newEmmettStore, newOrdoStore } from './peers';
 import { short } from './fold-cases';
@@ -72,6 +72,7 @@ export const commandCases = async (settings: CaseSettings): Promise<CaseResult[]
       op,
       ordo,
       emmett,
+      targets: [twiceEmmett],
       notes: 'ordo: createCommandHandler without cache; emmett: DeciderCommandHandler (no retries)',
     },
     {

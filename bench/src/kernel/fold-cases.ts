@@ -10,7 +10,7 @@ import {
   initialAccount,
   ordoAccount,
 } from './bank-account';
-import { type CaseResult, type CaseSettings, scaled } from './case-result';
+import { type CaseResult, type CaseSettings, foldCeiling, scaled, twiceEmmett } from './case-result';
 import { measurePeers, timeNs } from './measure';
 import { fillEmmett, fillOrdo, newEmmettStore, newOrdoStore } from './peers';
 
@@ -72,7 +72,7 @@ export const pureFoldCases = async (settings: CaseSettings): Promise<CaseResult[
       ordo,
       emmett,
       ceiling,
-      target: { against: 'ceiling', ratio: 0.3 },
+      targets: [twiceEmmett, foldCeiling],
       notes: 'emmett: events.reduce(evolve, initialState()), the fold inside its aggregateStream',
     },
     {
@@ -153,7 +153,7 @@ export const loadFoldCases = async (settings: CaseSettings): Promise<CaseResult[
       ordo,
       emmett,
       ceiling,
-      target: { against: 'ceiling', ratio: 0.3 },
+      targets: [twiceEmmett, foldCeiling],
       notes:
         'ordo: readStream + fold(events); emmett: aggregateStream over its own store; ' +
         "ceiling: Ordo's readStream + the hand-written loop over the records it answers",

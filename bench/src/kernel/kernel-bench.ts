@@ -96,7 +96,9 @@ const main = async () => {
     },
     method:
       'one warm-up run, then measured runs; figures are medians of the measured runs; timed with process.hrtime.bigint(); ' +
-      'peers take turns within each round; global.gc() between cases when node runs with --expose-gc',
+      'peers take turns within each round; ratios are of the medians, each *Range is the lowest and highest ' +
+      "of the per-round ratios (round i: ordo's run i over the peer's run i); targets are judged on the median ratio; " +
+      'global.gc() between cases when node runs with --expose-gc',
     quick,
     durationSeconds: Math.round((Date.now() - started) / 100) / 10,
     peers: {

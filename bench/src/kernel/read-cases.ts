@@ -1,5 +1,5 @@
 import { accountStream, fillEmmett, fillOrdo, newEmmettStore, newOrdoStore } from './peers';
-import { type CaseResult, type CaseSettings, scaled } from './case-result';
+import { type CaseResult, type CaseSettings, scaled, twiceEmmett } from './case-result';
 import { measurePeers, timeNs } from './measure';
 import { short } from './fold-cases';
 
@@ -99,6 +99,7 @@ export const readCases = async (settings: CaseSettings): Promise<CaseResult[]> =
       op: `readStream of a ${longSize.toLocaleString('en')}-event stream`,
       ordo: ordoStream,
       emmett: emmettStream,
+      targets: [twiceEmmett],
     },
     {
       id: 'read.all',

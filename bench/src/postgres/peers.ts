@@ -115,29 +115,8 @@ export const emmettPeer = async (url: string, poolSize: number): Promise<Peer> =
   };
 };
 
-/**
- * The ceiling: what PostgreSQL costs for storing the same rows, and nothing an event store adds.
- *
- * Included, as in Ordo: a table with `ordo_events`' columns and all of its indexes (primary key
- * on the position, unique event id, unique (stream, version) of live events, the partial tenant
- * index); the same data and metadata JSON, sent as text and stored as `jsonb`; one autocommit
- * transaction (one WAL flush) per append; named prepared statements.
- * - Single events: one one-row INSERT per append (a `bigserial` position per row).
- * - Batches: one multi-row `INSERT ... SELECT FROM ROWS FROM (unnest($ids), unnest($types),
- *   jsonb_array_elements($data), jsonb_array_elements($metadata)) WITH ORDINALITY` per batch.
- *   Data and metadata travel as one JSON array each, as Ordo sends them: the same documents as a
- *   `jsonb[]` literal (`unnest($data::jsonb[])`) cost the server about 20% more per batch to parse
- *   (every quote escaped once more) and the client an escaping pass, so that form would be a
- *   lower ceiling than what Ordo itself does.
- *
- * Left out, so it is an upper bound rather than a peer: no version check or stream table (versions
- * are counted in this process, which only works with one writer per stream), no idempotency
- * check, no write lock and hence no gap-free order guarantee, no group commit (concurrent appends
- * each commit on their own connection of the pool of `poolSize`).
- */
-export const rawPeer = async (url: string, poolSize: number): Promise<Peer> => {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
-  pool.on('error', () => undefined);
+/** The raw peers' table: `ordo_events`' columns and all of its indexes. */
+const createRawTable = async (pool: pg.Pool) => {
   await pool.query(`
     CREATE TABLE IF NOT EXISTS raw_events (
       global_position bigserial PRIMARY KEY,
@@ -155,6 +134,44 @@ export const rawPeer = async (url: string, poolSize: number): Promise<Peer> => {
     CREATE UNIQUE INDEX IF NOT EXISTS raw_events_stream_uq ON raw_events (stream_id, stream_version) WHERE NOT deleted;
     CREATE INDEX IF NOT EXISTS raw_events_tenant_ix ON raw_events (tenant_id, global_position) WHERE tenant_id IS NOT NULL;
   `);
+};
+
+/**
+ * The ceiling: what PostgreSQL costs for storing the same rows, and nothing an event store adds.
+ *
+ * Included, as in Ordo: a table with `ordo_events`' columns and all of its indexes (primary key
+ * on the position, unique event id, unique (stream, version) of live events, the partial tenant
+ * index); the same data and metadata JSON, sent as text and stored as `jsonb`; one autocommit
+ * transaction (one WAL flush) per append; named prepared statements.
+ * - Single events: one one-row INSERT per append (a `bigserial` position per row).
+ * - Batches: one multi-row `INSERT ... SELECT FROM ROWS FROM (unnest($ids), unnest($types),
+ *   jsonb_array_elements($data), jsonb_array_elements($metadata)) WITH ORDINALITY` per batch.
+ *   Data and metadata travel as one JSON array each, as Ordo sends them: the same documents as a
+ *   `jsonb[]` literal (`unnest($data::jsonb[])`) cost the server about 20% more per batch to parse
+ *   (every quote escaped once more) and the client an escaping pass, so that form would be a
+ *   lower ceiling than what Ordo itself does.
+ *
+ * Left out, so it is an upper bound rather than a peer: no version check or stream table (versions
+ * are counted in this process, which only works with one writer per stream), no idempotency
+ * check, no write lock and hence no gap-free order guarantee, no outbox, no group commit
+ * (concurrent appends each commit on their own connection of the pool of `poolSize`).
+ *
+ * `groupCommit: true` makes the "raw group commit" ceiling for concurrent single-event writers:
+ * every append enqueues its rows; a coalescer on one connection takes everything queued (one
+ * event-loop turn after the first arrival or the previous group, as Ordo's queue), writes it
+ * as one multi-row INSERT (the batch form above, with a stream id and version per row; the one-row
+ * INSERT when only one row is queued) in one autocommit transaction, then resolves all of its
+ * writers, while the next appends queue behind it (one group in flight, as Ordo's default). No
+ * version check, no lock, no idempotency check, no outbox: what group commit alone buys.
+ */
+export const rawPeer = async (
+  url: string,
+  poolSize: number,
+  { groupCommit = false }: { readonly groupCommit?: boolean } = {},
+): Promise<Peer> => {
+  const pool = new pg.Pool({ connectionString: url, max: groupCommit ? 1 : poolSize });
+  pool.on('error', () => undefined);
+  await createRawTable(pool);
   const versions = new Map<string, number>();
   const next = (streamId: string, n: number) => {
     const v = versions.get(streamId) ?? 0;
@@ -163,17 +180,84 @@ export const rawPeer = async (url: string, poolSize: number): Promise<Peer> => {
   };
   const meta = (e: BenchEvent) => JSON.stringify({ eventId: e.id, correlationId: e.id, causationId: e.id, occurredAt });
   const body = (e: BenchEvent) => JSON.stringify({ type: e.type, ...e.data });
+  const insertOne = (streamId: string, version: number, e: BenchEvent) =>
+    pool.query({
+      name: 'raw_insert_one',
+      text: 'INSERT INTO raw_events (stream_id, stream_version, event_id, event_type, data, metadata) VALUES ($1, $2, $3, $4, $5, $6)',
+      values: [streamId, version, e.id, e.type, body(e), meta(e)],
+    });
+
+  // Group commit: the queue of rows waiting for the next group, and their writers.
+  interface Queued {
+    readonly streamId: string;
+    readonly version: number;
+    readonly event: BenchEvent;
+  }
+  let rows: Queued[] = [];
+  let writers: Array<{ resolve: () => void; reject: (error: unknown) => void }> = [];
+  let flushing = false;
+  let scheduled = false;
+  /**
+   * Forms the next group one event-loop turn later (as Ordo's queue does), so that the writers
+   * just resolved by the previous group, whose next appends are microtasks, all join it.
+   */
+  const schedule = () => {
+    if (scheduled || flushing) return;
+    scheduled = true;
+    setImmediate(() => {
+      scheduled = false;
+      void flush();
+    });
+  };
+  const flush = async () => {
+    if (rows.length === 0) return;
+    flushing = true;
+    const group = rows;
+    const waiting = writers;
+    rows = [];
+    writers = [];
+    try {
+      if (group.length === 1) await insertOne(group[0]!.streamId, group[0]!.version, group[0]!.event);
+      else {
+        await pool.query({
+          name: 'raw_insert_group',
+          text:
+            'INSERT INTO raw_events (stream_id, stream_version, event_id, event_type, data, metadata) ' +
+            'SELECT v.stream, v.version, v.id, v.type, v.data, v.meta ' +
+            'FROM ROWS FROM (unnest($1::text[]), unnest($2::bigint[]), unnest($3::text[]), unnest($4::text[]), ' +
+            'jsonb_array_elements($5::jsonb), jsonb_array_elements($6::jsonb)) AS v(stream, version, id, type, data, meta)',
+          values: [
+            group.map((r) => r.streamId),
+            group.map((r) => r.version),
+            group.map((r) => r.event.id),
+            group.map((r) => r.event.type),
+            `[${group.map((r) => body(r.event)).join(',')}]`,
+            `[${group.map((r) => meta(r.event)).join(',')}]`,
+          ],
+        });
+      }
+      for (const w of waiting) w.resolve();
+    } catch (error) {
+      for (const w of waiting) w.reject(error);
+    }
+    flushing = false;
+    if (rows.length > 0) schedule();
+  };
+
   return {
-    name: 'raw pg',
+    name: groupCommit ? 'raw group commit' : 'raw pg',
     append: async (streamId, events) => {
       const base = next(streamId, events.length);
-      if (events.length === 1) {
-        const e = events[0]!;
-        await pool.query({
-          name: 'raw_insert_one',
-          text: 'INSERT INTO raw_events (stream_id, stream_version, event_id, event_type, data, metadata) VALUES ($1, $2, $3, $4, $5, $6)',
-          values: [streamId, base, e.id, e.type, body(e), meta(e)],
+      if (groupCommit) {
+        await new Promise<void>((resolve, reject) => {
+          events.forEach((event, i) => rows.push({ streamId, version: base + i, event }));
+          writers.push({ resolve, reject });
+          schedule();
         });
+        return;
+      }
+      if (events.length === 1) {
+        await insertOne(streamId, base, events[0]!);
         return;
       }
       await pool.query({

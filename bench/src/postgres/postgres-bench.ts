@@ -6,6 +6,12 @@
  *   npm run bench:postgres
  *   node --conditions=ordo-source --import tsx bench/src/postgres/postgres-bench.ts
  *
+ * A fourth peer, "raw group commit" (see `rawPeer`'s groupCommit), takes part in the single-event
+ * append scenarios only: the same rows as raw pg, coalesced into one multi-row INSERT per commit,
+ * the honest ceiling for 8 and 32 writers. Before the peers start, PostgreSQL's `pg_test_fsync`
+ * measures the disk's commit rate (one 8 kB write and sync, the server's wal_sync_method): the
+ * physical limit of commits per second, printed above the tables and recorded as `fsync`.
+ *
  * Starts an embedded PostgreSQL (fsync on: real commits) through scripts/postgres/server.mjs
  * unless DATABASE_URL is set. Prints two tables (throughput with ratios and targets; latency)
  * and the JSON report, which it also writes to bench/results/postgres.json.
@@ -31,9 +37,11 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createDatabase, dropDatabase, ensurePostgres, uniqueDatabaseName } from '../../../scripts/postgres/server.mjs';
+import { type FsyncRate, measureFsync } from './fsync';
 import { type Measurement, Recorder, runFor, runTimes } from './measure';
 import { type Peer, benchEvent, emmettPeer, ordoPeer, rawPeer } from './peers';
 
@@ -89,18 +97,20 @@ const main = async () => {
     ordo: uniqueDatabaseName('bench_ordo'),
     emmett: uniqueDatabaseName('bench_emmett'),
     raw: uniqueDatabaseName('bench_raw'),
+    rawGroup: uniqueDatabaseName('bench_raw_group'),
   };
   const urls = {
     ordo: await createDatabase(server.url, names.ordo),
     emmett: await createDatabase(server.url, names.emmett),
     raw: await createDatabase(server.url, names.raw),
+    rawGroup: await createDatabase(server.url, names.rawGroup),
   };
   const info = await (async () => {
     const client = new pg.Client({ connectionString: server.url });
     await client.connect();
     try {
-      const { rows } = await client.query<{ version: string; fsync: string; sync: string }>(
-        "SELECT version() AS version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync",
+      const { rows } = await client.query<{ version: string; fsync: string; sync: string; method: string }>(
+        "SELECT version() AS version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync, current_setting('wal_sync_method') AS method",
       );
       return rows[0]!;
     } finally {
@@ -108,12 +118,24 @@ const main = async () => {
     }
   })();
   log(`server: ${info.version.split(' on ')[0]}, fsync=${info.fsync}, synchronous_commit=${info.sync}`);
+  // The disk's commit rate, on the disk of the server's data directory (with DATABASE_URL: the
+  // OS temp dir, which may not be the server's disk), before any peer loads the server.
+  log('pg_test_fsync...');
+  const fsync = await measureFsync(
+    server.dataDir === undefined ? os.tmpdir() : path.dirname(server.dataDir),
+    info.method,
+  );
+  if (server.dataDir === undefined && fsync.opsPerSecond !== null) {
+    (fsync as { note?: string }).note = 'DATABASE_URL set: measured in the OS temp dir, perhaps not the server disk';
+  }
+  log(`  ${fsyncText(fsync)}`);
   const loadBefore = os.loadavg();
 
   const ordo = await ordoPeer(urls.ordo);
   const extra = await Promise.all(IN_FLIGHT.map((n) => ordoPeer(urls.ordo, `ordo_if${n}`, n)));
   const emmett = await emmettPeer(urls.emmett, 40);
   const raw = await rawPeer(urls.raw, 40);
+  const rawGroup = await rawPeer(urls.rawGroup, 1, { groupCommit: true });
   // Every peer counts what it wrote, so that the read scenarios can give each the same log size.
   const written = new Map<string, number>();
   const counting = (peer: Peer): Peer => ({
@@ -124,6 +146,7 @@ const main = async () => {
     },
   });
   const peers: ReadonlyArray<Peer> = [ordo, ...extra, emmett, raw].map(counting);
+  const allPeers = peers;
   const results: ScenarioResult[] = [];
 
   /**
@@ -135,8 +158,10 @@ const main = async () => {
     rounds: number,
     slice: (peer: Peer, recorder: Recorder, round: number) => Promise<number>,
     checks: ReadonlyArray<Check> = [],
+    ceilings: ReadonlyArray<Peer> = [],
   ) => {
     if (!selected(name)) return;
+    const peers = [...allPeers, ...ceilings];
     const recorders = new Map(peers.map((p) => [p.name, new Recorder()]));
     const elapsed = new Map(peers.map((p) => [p.name, 0]));
     const perRound = new Map<string, number[]>(peers.map((p) => [p.name, []]));
@@ -200,7 +225,8 @@ const main = async () => {
           const [e] = events(1);
           return rec.time(1, () => peer.append(`single${writers}-${w}`, [e!]));
         }),
-      writers === 1 ? [] : [atLeast(2, 'emmett')],
+      writers === 1 ? [] : [atLeast(2, 'emmett'), atLeast(0.7, rawGroup.name)],
+      [rawGroup],
     );
   await singles(1);
   await singles(8);
@@ -291,7 +317,7 @@ const main = async () => {
     [(m) => ({ text: '>= 100,000 events/s', met: rate(m, 'ordo') >= 100_000 })],
   );
 
-  for (const peer of peers) await peer.close();
+  for (const peer of [...peers, rawGroup]) await peer.close();
   for (const name of Object.values(names)) await dropDatabase(server.url, name);
   await server.stop();
 
@@ -303,8 +329,10 @@ const main = async () => {
     loadAverage: { before: loadBefore.map(round2), after: os.loadavg().map(round2) },
     scale: SCALE,
     server: info.version.split(' on ')[0],
-    fsync: info.fsync,
+    serverFsync: info.fsync,
     synchronousCommit: info.sync,
+    walSyncMethod: info.method,
+    fsync,
     peers: {
       ordo: '@ordo/adapter-postgres, defaults (group commit, 1 group in flight), pool of 10',
       ...Object.fromEntries(
@@ -313,10 +341,13 @@ const main = async () => {
       emmett: '@event-driven-io/emmett-postgresql 0.42.0, defaults, pool of 40',
       'raw pg':
         'pg autocommit INSERTs into a table shaped like ordo_events (same columns and indexes): one row per statement for single events, one multi-row INSERT ... SELECT FROM ROWS FROM (unnest(ids), unnest(types), jsonb_array_elements(data), jsonb_array_elements(metadata)) per batch; no version check',
+      'raw group commit':
+        'single-event appends only: raw pg rows from concurrent writers coalesced on one connection into one multi-row INSERT (unnest of stream ids, versions, ids, types; jsonb_array_elements of data and metadata) per autocommit transaction, one group in flight; no expected-version check, no idempotency check, no gap-free lock, no outbox',
     },
     units: 'eventsPerSecond in events/s; p50Ms and p99Ms per operation (one append or one read) in ms',
     scenarios: results,
   };
+  console.log(`\nPhysical limit: ${fsyncText(fsync)}`);
   printTables(results);
   const json = JSON.stringify(report, null, 2);
   console.log(json);
@@ -328,20 +359,28 @@ const main = async () => {
   }
 };
 
+const fsyncText = (f: FsyncRate) =>
+  f.opsPerSecond === null
+    ? `pg_test_fsync: no figure (${f.note ?? 'unknown'})`
+    : `pg_test_fsync ${f.method}, one 8 kB write: ${fmt(f.opsPerSecond)} commits/s (${f.tool})${f.note ? `; ${f.note}` : ''}`;
+
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 const fmt = (n: number) => (n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(n >= 10 ? 1 : 2));
 
 /** The ratio over the whole scenario, then the lowest and highest of its rounds. */
 const ratioCell = (r: ScenarioResult, key: string) => {
-  const [low, high] = r.ratioRanges[key]!;
+  if (r.ratioRanges[key] === undefined) return '-';
+  const [low, high] = r.ratioRanges[key];
   return `${r.ratios[key]!.toFixed(2)}x (${low.toFixed(1)}-${high.toFixed(1)})`;
 };
 
 const targetsText = (r: ScenarioResult) => r.targets.map((t) => `${t.text}: ${t.met ? 'met' : 'MISSED'}`).join('; ');
 
 const printTables = (results: ReadonlyArray<ScenarioResult>) => {
-  const names = Object.keys(results[0]?.peers ?? {});
+  const names = [...new Set(results.flatMap((r) => Object.keys(r.peers)))];
+  const cell = (r: ScenarioResult, n: string, text: (m: Measurement) => string) =>
+    r.peers[n] === undefined ? '-' : text(r.peers[n]);
   const table = (title: string, header: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>) => {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
     const line = (cells: ReadonlyArray<string>) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
@@ -350,22 +389,27 @@ const printTables = (results: ReadonlyArray<ScenarioResult>) => {
   };
   table(
     'Throughput (events/s), ratios (lowest-highest round) and targets',
-    ['scenario', ...names.map((n) => `${n} ev/s`), 'ordo/emmett', 'ordo/raw', 'targets'],
+    ['scenario', ...names.map((n) => `${n} ev/s`), 'ordo/emmett', 'ordo/raw', 'ordo/raw group', 'targets'],
     results.map((r) => [
       r.name,
-      ...names.map((n) => fmt(r.peers[n]!.eventsPerSecond)),
+      ...names.map((n) => cell(r, n, (m) => fmt(m.eventsPerSecond))),
       ratioCell(r, 'ordo/emmett'),
       ratioCell(r, 'ordo/raw pg'),
+      ratioCell(r, 'ordo/raw group commit'),
       targetsText(r),
     ]),
+  );
+  console.log(
+    '\nraw group commit omits what an event store adds: no expected-version check, no idempotency check, ' +
+      'no gap-free lock (positions are not committed in order), no outbox; versions are counted in the process.',
   );
   table(
     'Latency per operation (ms, p50 / p99) and rejected operations',
     ['scenario', ...names.map((n) => `${n} p50 / p99`), ...names.map((n) => `${n} rejected`)],
     results.map((r) => [
       r.name,
-      ...names.map((n) => `${fmt(r.peers[n]!.p50Ms)} / ${fmt(r.peers[n]!.p99Ms)}`),
-      ...names.map((n) => String(r.peers[n]!.failures)),
+      ...names.map((n) => cell(r, n, (m) => `${fmt(m.p50Ms)} / ${fmt(m.p99Ms)}`)),
+      ...names.map((n) => cell(r, n, (m) => String(m.failures))),
     ]),
   );
 };
