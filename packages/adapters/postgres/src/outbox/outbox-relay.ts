@@ -22,8 +22,9 @@ export interface PostgresOutboxRelayOptions extends Omit<OutboxRelayOptions, 'ou
 
 /**
  * The kernel's outbox relay (`createOutboxRelay`) on a {@link PostgresOutbox} of `pool` and
- * `schema`: claims messages, publishes them in per-stream order through `publisher`, marks them;
- * pipelined by default. Any number of relays (threads, processes, hosts) may run on one outbox;
+ * `schema`: claims messages, publishes them in per-stream order through `publisher`, marks them.
+ * Not pipelined by default (`pipeline: true` turns it on): a pipelined relay's claims ahead keep
+ * renewing its buckets, so several relays split a load less evenly. Any number of relays (threads, processes, hosts) may run on one outbox;
  * they split the streams between them, and when one dies its streams pass to the others once its
  * lease expires. Delivery is at least once: a crash between publish and mark publishes the batch
  * again.
@@ -36,5 +37,5 @@ export const createPostgresOutboxRelay = (options: PostgresOutboxRelayOptions): 
   const pollMs = relay.pollMs ?? 200;
   assertPositiveMs('pollMs', pollMs);
   const outbox = new PostgresOutbox({ pool, ...(schema === undefined ? {} : { schema }) });
-  return createOutboxRelay({ ...relay, outbox, pollMs });
+  return createOutboxRelay({ ...relay, pipeline: relay.pipeline ?? false, outbox, pollMs });
 };
