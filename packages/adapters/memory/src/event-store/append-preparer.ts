@@ -8,8 +8,8 @@ import {
   InvalidInputError,
   WrongExpectedVersionError,
 } from '@ordo/kernel';
-import { satisfiesExpectedVersion } from '@ordo/kernel/adapter-kit';
-import { validAppendCopies } from './append-validation';
+import { assertValidAppend, satisfiesExpectedVersion } from '@ordo/kernel/adapter-kit';
+import { hashEventId } from './event-id-hash';
 import type { EventLog } from './event-log';
 import { toBigint } from './to-bigint';
 
@@ -34,7 +34,8 @@ export const createAppendPreparer = <E extends AnyEvent>(
     const expectedVersion = options?.expectedVersion;
     // The kernel's verdict, and deep-frozen copies of what was checked: from here on, only they
     // are read (not the caller's objects), and they are what the store keeps.
-    const copies = validAppendCopies<E>(streamId, events, expectedVersion, limits, idHashes);
+    const copies = assertValidAppend<E>(streamId, events, expectedVersion, limits);
+    for (let i = 0; i < copies.length; i++) idHashes[i] = hashEventId(copies[i]!.metadata.eventId);
     const expected: ExpectedVersion = expectedVersion ?? 'any';
     const stream = streams.get(streamId);
     const n = copies.length;
