@@ -1,4 +1,7 @@
 import { InvalidInputError } from '../model/errors';
+import { backoffDelay } from '../runtime/backoff';
+import { unitHash } from '../runtime/unit-hash';
+import { wait } from '../runtime/wait';
 
 /**
  * How the command handler waits between attempts after a version conflict. Conflicts within a
@@ -12,21 +15,13 @@ export interface ConflictBackoff {
   readonly wait: (ms: number) => Promise<void>;
 }
 
-/** Waits with the runtime's `setTimeout` (every JavaScript runtime has one); resolves at once for 0 ms. */
-const waitWithTimers = (ms: number): Promise<void> => {
-  if (ms <= 0) return Promise.resolve();
-  const timers = globalThis as { setTimeout?: (fn: () => void, ms: number) => unknown };
-  if (typeof timers.setTimeout !== 'function') return Promise.resolve();
-  return new Promise((resolve) => timers.setTimeout!(resolve, ms));
-};
-
 /** Options of {@link jitteredBackoff}. */
 export interface JitteredBackoffOptions {
   /** Upper bound of the first retry's delay, in ms; doubles on every retry. Defaults to 1. */
   readonly baseMs?: number;
   /** Upper bound of any delay, in ms. Defaults to 200. */
   readonly maxMs?: number;
-  /** Waits `ms` milliseconds; defaults to the runtime's `setTimeout`. */
+  /** Waits `ms` milliseconds; defaults to the kernel's `wait` (the runtime's `setTimeout`). */
   readonly wait?: (ms: number) => Promise<void>;
 }
 
@@ -50,23 +45,14 @@ export const jitteredBackoff = (options: JitteredBackoffOptions = {}): ConflictB
     }
   }
   return {
-    delayMs: (retry, commandId) => {
-      const ceiling = Math.min(maxMs, baseMs * 2 ** Math.max(0, retry - 1));
-      return Math.floor(ceiling * unitHash(`${commandId}\u0000${retry}`));
-    },
-    wait: options.wait ?? waitWithTimers,
+    // The runtime's backoff with all of each delay jittered: `ceiling * hash`, in [0, ceiling).
+    delayMs: (retry, commandId) =>
+      Math.floor(
+        backoffDelay(retry, { initialMs: baseMs, maxMs, jitter: 1 }, () => 1 - unitHash(`${commandId}\u0000${retry}`)),
+      ),
+    wait: options.wait ?? ((ms) => wait(ms)),
   };
 };
 
 /** No waiting between attempts (the behaviour before backoff existed; tests with a contended fake store). */
 export const noBackoff: ConflictBackoff = { delayMs: () => 0, wait: () => Promise.resolve() };
-
-/** FNV-1a of `text`, mapped to [0, 1). */
-const unitHash = (text: string): number => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) / 0x1_0000_0000;
-};

@@ -1,3 +1,5 @@
+import { unitHash } from './unit-hash';
+
 /**
  * The retry backoff of the kernel's loops (and of the adapters' retries): exponential, capped,
  * with optional jitter. The kernel has no randomness source: callers pass one, or the jitter is
@@ -46,22 +48,4 @@ export const backoffDelay = (failures: number, policy: BackoffPolicy = {}, rando
 export const seededRandom = (seed: string): (() => number) => {
   let n = 0;
   return () => unitHash(`${seed}\u0000${n++}`);
-};
-
-/**
- * FNV-1a of `text`, finished with MurmurHash3's 32-bit mix (so that texts differing in their
- * last character land far apart), mapped to [0, 1).
- */
-const unitHash = (text: string): number => {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 0x1_0000_0000;
 };
