@@ -9,7 +9,6 @@ import {
   InvalidInputError,
   isInvalidInputError,
   type ValidationError,
-  type ValidationIssue,
   validationError,
 } from '../model/errors';
 import type { AnyEvent, EventStore } from '../event-store/event-store';
@@ -300,11 +299,13 @@ export function createCommandHandler<C, Ev extends AnyEvent, S>(
   };
 
   const handle: CommandHandler<C, Ev, S>['handle'] = async (command, context) => {
-    const issues: ValidationIssue[] = [...commandContextIssues(context)];
+    const contextIssues = commandContextIssues(context);
     const streamId = config.streamId(command);
     const streamIssue = streamIdIssue(streamId);
-    if (streamIssue !== undefined) issues.unshift(streamIssue);
-    if (issues.length > 0) return E.left(validationError(issues, 'command'));
+    if (streamIssue !== undefined || contextIssues.length > 0) {
+      const issues = streamIssue === undefined ? contextIssues : [streamIssue, ...contextIssues];
+      return E.left(validationError(issues, 'command'));
+    }
     return queue === undefined
       ? run(command, streamId, context)
       : queue.run(streamId, () => run(command, streamId, context));
