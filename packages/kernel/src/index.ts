@@ -18,6 +18,7 @@ export {
   defineMessages,
   describeValue,
   domainError,
+  invalidOptionError,
   isInvalidInputError,
   toValidationIssues,
   validationError,

@@ -1,4 +1,4 @@
-import { InvalidInputError, describeValue } from '@ordo/kernel';
+import { invalidOptionError } from '@ordo/kernel';
 
 /**
  * Checks of the adapter's options (the factory's, the stores', `subscribeToAll`'s). Every bad
@@ -7,19 +7,11 @@ import { InvalidInputError, describeValue } from '@ordo/kernel';
  * Shared by every port's folder, so it sits beside the package entry.
  */
 
-/** The `invalid_options` error for the option at `path`. */
-export const invalidOption = (path: string, expected: string, actual: unknown, detail?: string): InvalidInputError =>
-  new InvalidInputError(
-    'invalid_options',
-    `${path} must be ${expected}, got ${describeValue(actual)}${detail === undefined ? '' : ` (${detail})`}`,
-    [{ path, expected, actual }],
-  );
-
 /** `value`, or `fallback` when it is `undefined`; throws unless it is a safe integer `>= min`. */
 export const integerOption = (path: string, value: unknown, fallback: number, min = 1): number => {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) {
-    throw invalidOption(path, `an integer >= ${min}`, value);
+    throw invalidOptionError(path, `an integer >= ${min}`, value);
   }
   return value;
 };
@@ -27,7 +19,7 @@ export const integerOption = (path: string, value: unknown, fallback: number, mi
 /** Throws unless `value` is `undefined` or a finite number `>= 0` (a duration in ms). */
 export const checkDurationOption = (path: string, value: unknown): void => {
   if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value >= 0)) {
-    throw invalidOption(path, 'a finite number >= 0', value);
+    throw invalidOptionError(path, 'a finite number >= 0', value);
   }
 };
 
@@ -38,6 +30,6 @@ export const checkRetryCountOption = (path: string, value: unknown): void => {
     value !== Number.POSITIVE_INFINITY &&
     !(typeof value === 'number' && Number.isSafeInteger(value) && value >= 0)
   ) {
-    throw invalidOption(path, 'an integer >= 0 or Infinity', value);
+    throw invalidOptionError(path, 'an integer >= 0 or Infinity', value);
   }
 };

@@ -7,6 +7,7 @@ import {
   type ConcurrencyConflict,
   type DomainError,
   InvalidInputError,
+  invalidOptionError,
   isInvalidInputError,
   type ValidationError,
   validationError,
@@ -141,9 +142,7 @@ export function createCommandHandler<C, Ev extends AnyEvent, S>(
 ): CommandHandler<C, Ev, S> | UntrustedCommandHandler<C, Ev, S> {
   const maxRetries = config.maxRetries ?? DEFAULT_MAX_RETRIES;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) {
-    throw new InvalidInputError('invalid_options', 'maxRetries must be an integer >= 0', [
-      { path: 'maxRetries', expected: 'integer >= 0', actual: maxRetries },
-    ]);
+    throw invalidOptionError('maxRetries', 'an integer >= 0', maxRetries);
   }
   const backoff = config.backoff ?? jitteredBackoff();
   const queue = config.queue === false ? undefined : (config.queue ?? createStreamQueue());

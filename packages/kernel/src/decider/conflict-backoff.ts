@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../model/errors';
+import { invalidOptionError } from '../model/errors';
 import { backoffDelay } from '../runtime/backoff';
 import { unitHash } from '../runtime/unit-hash';
 import { wait } from '../runtime/wait';
@@ -39,9 +39,7 @@ export const jitteredBackoff = (options: JitteredBackoffOptions = {}): ConflictB
     ['maxMs', maxMs],
   ] as const) {
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw new InvalidInputError('invalid_options', `${field} must be a finite number >= 0`, [
-        { path: field, expected: 'finite number >= 0', actual: value },
-      ]);
+      throw invalidOptionError(field, 'a finite number >= 0', value);
     }
   }
   return {

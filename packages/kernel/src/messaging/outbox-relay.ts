@@ -1,4 +1,4 @@
-import { InvalidInputError, describeValue } from '../model/errors';
+import { invalidOptionError } from '../model/errors';
 import type { BackoffPolicy } from '../runtime/backoff';
 import type { Clock } from '../runtime/clock';
 import type { Wait } from '../runtime/wait';
@@ -94,19 +94,14 @@ const DEFAULT_AHEAD_DEPTH = 2;
  */
 const BATCHES_PER_CLAIM = 2;
 
-const invalidOption = (path: string, expected: string, actual: unknown) =>
-  new InvalidInputError('invalid_options', `${path} must be ${expected}, got ${describeValue(actual)}`, [
-    { path, expected, actual },
-  ]);
-
 const positiveInteger = (path: string, value: number): number => {
-  if (!Number.isInteger(value) || value <= 0) throw invalidOption(path, 'a positive integer', value);
+  if (!Number.isInteger(value) || value <= 0) throw invalidOptionError(path, 'a positive integer', value);
   return value;
 };
 
 const positiveMs = (path: string, value: number): number => {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-    throw invalidOption(path, 'a positive number of milliseconds', value);
+    throw invalidOptionError(path, 'a positive number of milliseconds', value);
   return value;
 };
 
@@ -114,7 +109,7 @@ const aheadDepth = (pipeline: boolean | number | undefined): number => {
   if (pipeline === undefined || pipeline === true) return DEFAULT_AHEAD_DEPTH;
   if (pipeline === false) return 0;
   if (!Number.isInteger(pipeline) || pipeline < 0)
-    throw invalidOption('pipeline', 'a boolean or an integer >= 0 (claims kept ahead)', pipeline);
+    throw invalidOptionError('pipeline', 'a boolean or an integer >= 0 (claims kept ahead)', pipeline);
   return pipeline;
 };
 
@@ -147,12 +142,12 @@ const aheadDepth = (pipeline: boolean | number | undefined): number => {
  */
 export const createOutboxRelay = (options: OutboxRelayOptions): OutboxRelay => {
   const { outbox, publisher, owner } = options;
-  if (typeof owner !== 'string' || owner === '') throw invalidOption('owner', 'a non-empty string', owner);
+  if (typeof owner !== 'string' || owner === '') throw invalidOptionError('owner', 'a non-empty string', owner);
   const batchSize = positiveInteger('batchSize', options.batchSize ?? 100);
   const leaseMs = positiveMs('leaseMs', options.leaseMs ?? 30_000);
   const pollMs = options.pollMs ?? 200;
   if (typeof pollMs !== 'number' || !Number.isFinite(pollMs) || pollMs < 0)
-    throw invalidOption('pollMs', 'a finite number >= 0', pollMs);
+    throw invalidOptionError('pollMs', 'a finite number >= 0', pollMs);
   const depth = aheadDepth(options.pipeline);
   const onError = options.onError;
 

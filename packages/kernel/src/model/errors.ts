@@ -106,3 +106,19 @@ export const isInvalidInputError = (e: unknown, code?: string): e is InvalidInpu
       Array.isArray((e as { issues?: unknown }).issues));
   return alike && (code === undefined || (e as InvalidInputError).code === code);
 };
+
+/**
+ * The one error of a bad option, from every package: an {@link InvalidInputError} with code
+ * `invalid_options` and one issue naming the option at `path` (`batchSize`, `groupCommit.maxAppends`).
+ */
+export const invalidOptionError = (
+  path: string,
+  expected: string,
+  actual: unknown,
+  detail?: string,
+): InvalidInputError =>
+  new InvalidInputError(
+    'invalid_options',
+    `${path} must be ${expected}, got ${describeValue(actual)}${detail === undefined ? '' : ` (${detail})`}`,
+    [{ path, expected, actual }],
+  );

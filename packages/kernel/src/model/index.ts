@@ -3,6 +3,7 @@ export {
   OrdoError,
   describeValue,
   domainError,
+  invalidOptionError,
   isInvalidInputError,
   validationError,
 } from './errors';

@@ -1,4 +1,4 @@
-import { InvalidInputError, describeValue } from '../model/errors';
+import { invalidOptionError } from '../model/errors';
 import { type BackoffPolicy, backoffDelay, seededRandom } from './backoff';
 import type { Clock } from './clock';
 import { type Wait, wait as timerWait } from './wait';
@@ -70,11 +70,6 @@ export interface WorkerLoop {
 /** The backoff of {@link createWorkerLoop} when none is given. */
 export const DEFAULT_WORKER_BACKOFF: BackoffPolicy = { initialMs: 200, factor: 2, maxMs: 5_000, jitter: 0.2 };
 
-const invalidOption = (path: string, expected: string, actual: unknown) =>
-  new InvalidInputError('invalid_options', `${path} must be ${expected}, got ${describeValue(actual)}`, [
-    { path, expected, actual },
-  ]);
-
 /**
  * The one worker loop: `step` over and over, at once while it makes progress, after `idleMs`
  * when it did nothing, after the backoff when it threw (the loop never dies of a failed step).
@@ -85,9 +80,9 @@ const invalidOption = (path: string, expected: string, actual: unknown) =>
  */
 export const createWorkerLoop = (options: WorkerLoopOptions): WorkerLoop => {
   const { name, step, idleMs, onError, clock } = options;
-  if (typeof name !== 'string' || name === '') throw invalidOption('name', 'a non-empty string', name);
+  if (typeof name !== 'string' || name === '') throw invalidOptionError('name', 'a non-empty string', name);
   if (typeof idleMs !== 'number' || !Number.isFinite(idleMs) || idleMs < 0)
-    throw invalidOption('idleMs', 'a finite number >= 0', idleMs);
+    throw invalidOptionError('idleMs', 'a finite number >= 0', idleMs);
   const backoff = options.backoff ?? DEFAULT_WORKER_BACKOFF;
   const random = options.random ?? seededRandom(name);
   const wait = options.wait ?? timerWait;

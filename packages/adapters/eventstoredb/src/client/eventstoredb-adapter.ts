@@ -1,8 +1,9 @@
+import { invalidOptionError } from '@ordo/kernel';
 import { EventStoreDBClient } from '@eventstore/db-client';
 import type { AnyEvent } from '@ordo/kernel';
 import { EventStoreDbCheckpointStore } from '../checkpoints/eventstoredb-checkpoint-store';
 import { EventStoreDbEventStore, type EventStoreDbEventStoreOptions } from '../event-store/eventstoredb-event-store';
-import { integerOption, invalidOption } from '../option-checks';
+import { integerOption } from '../option-checks';
 import { EventStoreDbSnapshotStore } from '../snapshots/eventstoredb-snapshot-store';
 import type { EventStoreDbClientPort } from './client-port';
 
@@ -43,12 +44,12 @@ const DEFAULT_SNAPSHOTS_KEPT = 10;
 /** The client the adapter creates from a connection string; a malformed one is a bad option. */
 const connect = (connectionString: unknown): EventStoreDBClient => {
   if (typeof connectionString !== 'string') {
-    throw invalidOption('connectionString', 'an esdb:// connection string (or pass client)', connectionString);
+    throw invalidOptionError('connectionString', 'an esdb:// connection string (or pass client)', connectionString);
   }
   try {
     return EventStoreDBClient.connectionString(connectionString);
   } catch (error) {
-    throw invalidOption(
+    throw invalidOptionError(
       'connectionString',
       'an esdb:// connection string',
       connectionString,
@@ -65,10 +66,10 @@ const connect = (connectionString: unknown): EventStoreDBClient => {
 export const createEventStoreDbAdapter = <E extends AnyEvent = AnyEvent>(
   options: EventStoreDbAdapterOptions,
 ): EventStoreDbAdapter<E> => {
-  if (typeof options !== 'object' || options === null) throw invalidOption('options', 'an object', options);
+  if (typeof options !== 'object' || options === null) throw invalidOptionError('options', 'an object', options);
   const given: unknown = options.client;
   if (given !== undefined && (typeof given !== 'object' || given === null)) {
-    throw invalidOption('client', 'an EventStoreDB client', given);
+    throw invalidOptionError('client', 'an EventStoreDB client', given);
   }
   const keep = integerOption('snapshotsKept', options.snapshotsKept, DEFAULT_SNAPSHOTS_KEPT);
   const owned = options.client === undefined ? connect(options.connectionString) : undefined;

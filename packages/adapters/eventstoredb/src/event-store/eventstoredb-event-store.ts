@@ -20,10 +20,11 @@ import {
   type StreamState,
   type SubscribeOptions,
   type Subscription,
+  invalidOptionError,
 } from '@ordo/kernel';
 import { assertValidAppend, type AppendLimits } from '@ordo/kernel/adapter-kit';
 import { consumeRead, type EventStoreDbClientPort } from '../client/client-port';
-import { checkDurationOption, checkRetryCountOption, integerOption, invalidOption } from '../option-checks';
+import { checkDurationOption, checkRetryCountOption, integerOption } from '../option-checks';
 import { AppendDoorbell } from '../subscriptions/append-doorbell';
 import {
   resilientSubscription,
@@ -68,11 +69,12 @@ export interface EventStoreDbEventStoreOptions {
 
 /** Throws `invalid_options` naming the field for a bad `subscriptions` setting. */
 const checkSubscriptionSettings = (settings: SubscriptionSettings): void => {
-  if (typeof settings !== 'object' || settings === null) throw invalidOption('subscriptions', 'an object', settings);
+  if (typeof settings !== 'object' || settings === null)
+    throw invalidOptionError('subscriptions', 'an object', settings);
   integerOption('subscriptions.pollIntervalMs', settings.pollIntervalMs, 1);
   const retry: unknown = settings.retry;
   if (retry === undefined) return;
-  if (typeof retry !== 'object' || retry === null) throw invalidOption('subscriptions.retry', 'an object', retry);
+  if (typeof retry !== 'object' || retry === null) throw invalidOptionError('subscriptions.retry', 'an object', retry);
   const { initialDelayMs, maxDelayMs, maxAttempts } = retry as Record<string, unknown>;
   checkDurationOption('subscriptions.retry.initialDelayMs', initialDelayMs);
   checkDurationOption('subscriptions.retry.maxDelayMs', maxDelayMs);
@@ -234,7 +236,7 @@ export class EventStoreDbEventStore<E extends AnyEvent = AnyEvent> implements Ev
    */
   subscribeToAll(options: SubscribeOptions<E>): Subscription {
     if (typeof options !== 'object' || options === null || typeof options.onEvent !== 'function') {
-      throw invalidOption('onEvent', 'a function', (options as { onEvent?: unknown } | null)?.onEvent);
+      throw invalidOptionError('onEvent', 'a function', (options as { onEvent?: unknown } | null)?.onEvent);
     }
     assertValidReadAll({
       ...(options.after === undefined ? {} : { after: options.after }),

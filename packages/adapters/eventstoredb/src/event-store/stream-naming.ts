@@ -1,5 +1,4 @@
-import { InvalidInputError } from '@ordo/kernel';
-import { invalidOption } from '../option-checks';
+import { InvalidInputError, invalidOptionError } from '@ordo/kernel';
 
 /**
  * How Ordo stream ids become EventStoreDB stream names.
@@ -54,7 +53,7 @@ export function assertValidPrefix(prefix: unknown): asserts prefix is string {
     /[\u0000-\u001f\u007f]/.test(prefix) ||
     prefix.startsWith('$')
   ) {
-    throw invalidOption(
+    throw invalidOptionError(
       'streamPrefix',
       `a string of at most ${MAX_PREFIX_LENGTH} printable characters not starting with '$'`,
       prefix,

@@ -1,5 +1,6 @@
+import { invalidOptionError } from '@ordo/kernel';
 import type { AppendResult } from '@ordo/kernel';
-import { invalidOption } from '../runtime/option-checks';
+
 import type { AppendRequest } from './append-request';
 
 /** The result of one append inside a group: a value or the error that append alone rejects with. */
@@ -163,6 +164,7 @@ export class GroupCommitQueue {
 
 const positive = (value: number | undefined, fallback: number, name: string): number => {
   if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1) throw invalidOption(`groupCommit.${name}`, 'a positive integer', value);
+  if (!Number.isInteger(value) || value < 1)
+    throw invalidOptionError(`groupCommit.${name}`, 'a positive integer', value);
   return value;
 };

@@ -13,6 +13,7 @@ import {
   type Subscription,
   WrongExpectedVersionError,
   describeValue,
+  invalidOptionError,
 } from '@ordo/kernel';
 import {
   assertValidReadAllOptions,
@@ -22,7 +23,7 @@ import {
   isExpectedVersion,
 } from '@ordo/kernel/adapter-kit';
 import pg, { type Pool, type PoolClient, type QueryConfig } from 'pg';
-import { invalidOption } from '../runtime/option-checks';
+
 import { ORDO_TYPES } from '../runtime/pg-types';
 import { type MigrateOptions, migrate } from '../schema/migrate';
 import { type SchemaName, schemaOption } from '../schema/schema-name';
@@ -428,7 +429,7 @@ export const createPostgresEventStore = async (
   let pool = given;
   let own = false;
   if (pool === undefined) {
-    if (connectionString === undefined) throw invalidOption('pool', 'a pg.Pool, or a connectionString', given);
+    if (connectionString === undefined) throw invalidOptionError('pool', 'a pg.Pool, or a connectionString', given);
     pool = new pg.Pool({ connectionString, max: maxConnections ?? 10 });
     // An idle connection that dies (server restart, pg_terminate_backend) must not crash the process.
     pool.on('error', (error) => rest.onError?.(error));

@@ -7,12 +7,13 @@ import {
   type ProjectionHandler,
   type RecordedEvent,
   rebuildProjection,
+  invalidOptionError,
 } from '@ordo/kernel';
 import { findNonJsonValue, initialProjected, projectBatch } from '@ordo/kernel/adapter-kit';
 import type { Pool, PoolClient } from 'pg';
 import { findUnstorableText, hasUnstorableEscape, unstorable } from '../event-store/storable-text';
 import { appendLockSql } from '../event-store/write-lock';
-import { invalidOption } from '../runtime/option-checks';
+
 import { toBigInt } from '../runtime/pg-types';
 import { type Queryable, withTransaction } from '../runtime/transaction';
 import type { Migration } from '../schema/migration';
@@ -44,7 +45,7 @@ const tableName = (table: unknown): string => {
 const tableOption = (table: unknown): string => {
   const name = table ?? JSON_DOCUMENTS_TABLE;
   if (!isTableName(name)) {
-    throw invalidOption('table', `a lower-case SQL identifier (${String(SCHEMA_NAME_PATTERN)})`, table);
+    throw invalidOptionError('table', `a lower-case SQL identifier (${String(SCHEMA_NAME_PATTERN)})`, table);
   }
   return name;
 };

@@ -1,4 +1,4 @@
-import { InvalidInputError, describeValue } from '@ordo/kernel';
+import { invalidOptionError } from '@ordo/kernel';
 
 /**
  * Checks of the adapter's options (constructors, factories, `migrate`, outbox claims). Every bad
@@ -7,22 +7,16 @@ import { InvalidInputError, describeValue } from '@ordo/kernel';
  * `groupCommit.maxAppends`).
  */
 
-/** The `invalid_options` error for the option at `path`. */
-export const invalidOption = (path: string, expected: string, actual: unknown): InvalidInputError =>
-  new InvalidInputError('invalid_options', `${path} must be ${expected}, got ${describeValue(actual)}`, [
-    { path, expected, actual },
-  ]);
-
-/** Throws {@link invalidOption} unless `value` is a positive finite number (a duration in milliseconds). */
+/** Throws {@link invalidOptionError} unless `value` is a positive finite number (a duration in milliseconds). */
 export const assertPositiveMs = (path: string, value: number): void => {
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw invalidOption(path, 'a positive number of milliseconds', value);
+    throw invalidOptionError(path, 'a positive number of milliseconds', value);
   }
 };
 
-/** Throws {@link invalidOption} unless `value` is a positive integer (a count). */
+/** Throws {@link invalidOptionError} unless `value` is a positive integer (a count). */
 export const assertPositiveInt = (path: string, value: number): void => {
   if (!Number.isInteger(value) || value <= 0) {
-    throw invalidOption(path, 'a positive integer', value);
+    throw invalidOptionError(path, 'a positive integer', value);
   }
 };

@@ -1,5 +1,4 @@
-import { InvalidInputError } from '@ordo/kernel';
-import { invalidOption } from '../runtime/option-checks';
+import { InvalidInputError, invalidOptionError } from '@ordo/kernel';
 
 /** What a schema name must look like: a lower-case SQL identifier that needs no quoting. */
 export const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -46,7 +45,7 @@ export const schemaName = (name: unknown): SchemaName => {
 export const schemaOption = (value: unknown, path = 'schema'): SchemaName => {
   const name = value ?? DEFAULT_SCHEMA;
   if (!isSchemaName(name)) {
-    throw invalidOption(path, `a ${EXPECTED} (${String(SCHEMA_NAME_PATTERN)}, not starting with pg_)`, value);
+    throw invalidOptionError(path, `a ${EXPECTED} (${String(SCHEMA_NAME_PATTERN)}, not starting with pg_)`, value);
   }
   return { name, quoted: `"${name}"` };
 };
