@@ -95,13 +95,14 @@ export { rebuildProjection } from './projections';
 export type { CheckpointStore, ProjectedState, Projection, ProjectionHandler } from './projections';
 export { compensateInReverse, sagaActions, sagaStreamId } from './sagas';
 export type { ProcessManager, SagaAction } from './sagas';
-export { relayOnce, routeByCategory, streamCategory } from './messaging';
+export { messageHeaders, messagesByRouting, relayOnce, routeByCategory, streamCategory } from './messaging';
 export type {
   Inbox,
   InboxResult,
   IncomingMessage,
   MessageConsumer,
   Outbox,
+  OutboxMapping,
   OutboxMessage,
   OutboxRouting,
   OutgoingMessage,

@@ -1,8 +1,8 @@
 export type { Inbox, InboxResult } from './inbox';
 export type { IncomingMessage, MessageConsumer } from './message-consumer';
 export type { Outbox } from './outbox';
-export { messageHeaders, routeByCategory, streamCategory, toOutboxMessage } from './outgoing-message';
-export type { OutboxMessage, OutboxRouting, OutgoingMessage } from './outgoing-message';
+export { messageHeaders, messagesByRouting, routeByCategory, streamCategory, toOutboxMessage } from './outgoing-message';
+export type { OutboxMapping, OutboxMessage, OutboxRouting, OutgoingMessage } from './outgoing-message';
 export type { Publisher } from './publisher';
 export { relayOnce } from './relay-once';
 export { createOutboxRelay } from './outbox-relay';

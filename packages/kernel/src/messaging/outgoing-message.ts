@@ -31,6 +31,22 @@ export type OutboxRouting<Ev extends AnyEvent = AnyEvent> = (
   event: RecordedEvent<Ev>,
 ) => { readonly topic: string; readonly key?: string } | undefined;
 
+/**
+ * Every outbox message one recorded event sends: none, one, or several (a saga event that asks
+ * for two commands and a timeout sends three). Each message needs an id of its own; a message
+ * derived from an event conventionally takes `${eventId}:${index}`. An {@link OutboxRouting} is
+ * the one-message case ({@link messagesByRouting}).
+ */
+export type OutboxMapping<Ev extends AnyEvent = AnyEvent> = (event: RecordedEvent<Ev>) => ReadonlyArray<OutboxMessage>;
+
+/** The mapping of a routing: the event's own message under its route, or nothing. */
+export const messagesByRouting =
+  <Ev extends AnyEvent>(routing: OutboxRouting<Ev>): OutboxMapping<Ev> =>
+  (event) => {
+    const route = routing(event);
+    return route === undefined ? [] : [toOutboxMessage(event, route)];
+  };
+
 /** Default routing: every event, one topic per stream category (the stream id up to its first '-'). */
 export const routeByCategory: OutboxRouting = (event) => ({
   topic: streamCategory(event.streamId),

@@ -1,5 +1,4 @@
-import { type AnyEvent, type OutboxMessage, type OutboxRouting, type RecordedEvent } from '@ordo/kernel';
-import { toOutboxMessage } from '@ordo/kernel/adapter-kit';
+import type { AnyEvent, OutboxMapping, OutboxMessage, RecordedEvent } from '@ordo/kernel';
 import type { InMemoryOutbox } from '../outbox';
 import type { InlineProjectionHook } from './inline-projection-hook';
 
@@ -23,7 +22,7 @@ const NONE: ReadonlyArray<never> = Object.freeze([]);
 export const createAppendStager = <E extends AnyEvent>(
   pure: ReadonlyArray<InlineProjectionHook<E>>,
   outbox: InMemoryOutbox | undefined,
-  routing: OutboxRouting<E>,
+  mapping: OutboxMapping<E>,
 ): StageAppend<E> => {
   return (records) => {
     if (pure.length === 0 && outbox === undefined) return undefined;
@@ -31,8 +30,8 @@ export const createAppendStager = <E extends AnyEvent>(
     let messages: OutboxMessage[] | undefined;
     if (outbox !== undefined) {
       for (const record of records) {
-        const route = routing(record);
-        if (route !== undefined) (messages ??= []).push(toOutboxMessage(record, route));
+        const sent = mapping(record);
+        if (sent.length > 0) (messages ??= []).push(...sent);
       }
     }
     return { projected, messages: messages ?? NONE };

@@ -3,7 +3,10 @@ import {
   type AppendOptions,
   type AppendResult,
   type EventStore,
+  invalidOptionError,
+  messagesByRouting,
   type NewEvent,
+  type OutboxMapping,
   type OutboxRouting,
   type ProjectionHandler,
   type RecordedEvent,
@@ -27,6 +30,12 @@ export interface InMemoryEventStoreOptions<E extends AnyEvent = AnyEvent> {
   readonly outbox?: InMemoryOutbox;
   /** Which events leave through the outbox, and where; defaults to `routeByCategory`. */
   readonly outboxRouting?: OutboxRouting<E>;
+  /**
+   * The messages each appended event sends, when one event may send several (or none); replaces
+   * `outboxRouting`, and giving both throws `invalid_options`. Ids must be unique across the
+   * outbox: a repeated id fails the whole append.
+   */
+  readonly outboxMessages?: OutboxMapping<E>;
   /**
    * Projections applied inside the append. Pure ones (`createInlineProjection`) are
    * all-or-nothing with the append: if one throws, neither events nor models change. Handlers run
@@ -67,7 +76,11 @@ export const createInMemoryEventStore = <E extends AnyEvent = AnyEvent>(
 ): InMemoryEventStore<E> => {
   const limits = options.maxEventBytes === undefined ? {} : { maxEventBytes: options.maxEventBytes };
   const outbox = options.outbox;
-  const routing = (options.outboxRouting ?? routeByCategory) as OutboxRouting<E>;
+  if (options.outboxRouting !== undefined && options.outboxMessages !== undefined) {
+    throw invalidOptionError('outboxMessages', 'absent when outboxRouting is given (one or the other)', 'both');
+  }
+  const mapping: OutboxMapping<E> =
+    options.outboxMessages ?? messagesByRouting((options.outboxRouting ?? routeByCategory) as OutboxRouting<E>);
   const pure = (options.inlineProjections ?? []).filter(isInlineProjection);
   const handlers = (options.inlineProjections ?? []).filter(
     (p): p is ProjectionHandler<E, void> => !isInlineProjection(p),
@@ -78,7 +91,7 @@ export const createInMemoryEventStore = <E extends AnyEvent = AnyEvent>(
   const reader = createEventLogReader(eventLog);
   const subscriptions = createLogSubscriptions(log, reader.readAll);
   const prepare = createAppendPreparer(eventLog, limits);
-  const stage = createAppendStager(pure, outbox, routing);
+  const stage = createAppendStager(pure, outbox, mapping);
 
   /** Makes a prepared append visible. The outbox goes first: it is the only step that can refuse. */
   const commit = (
