@@ -108,8 +108,15 @@ export type {
   OutgoingMessage,
   Publisher,
 } from './messaging';
-export { createOutboxRelay } from './messaging';
-export type { OutboxRelay, OutboxRelayHealth, OutboxRelayOptions } from './messaging';
+export { createLogRelay, createOutboxRelay } from './messaging';
+export type {
+  LogRelay,
+  LogRelayHealth,
+  LogRelayOptions,
+  OutboxRelay,
+  OutboxRelayHealth,
+  OutboxRelayOptions,
+} from './messaging';
 export type { Clock, IdGenerator, Scheduler } from './runtime';
 export { backoffDelay, createWorkerLoop, wait } from './runtime';
 export type { BackoffPolicy, Wait, WorkerHealth, WorkerLoop, WorkerLoopOptions } from './runtime';
