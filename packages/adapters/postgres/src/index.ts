@@ -17,7 +17,13 @@ export type {
 } from './event-store';
 export { EXTRA_MIGRATIONS, MigrationError, migrate, migrateExtras } from './schema';
 export type { MigrateOptions, MigrateResult, Migration, SchemaName } from './schema';
-export { PostgresOutbox, createPostgresOutboxRelay, outboxHook } from './outbox';
+export {
+  PostgresOutbox,
+  createPostgresOutboxRelay,
+  outboxHook,
+  outboxMessagesHook,
+  writeOutboxMessages,
+} from './outbox';
 export type { PostgresOutboxRelayOptions } from './outbox';
 export { PostgresInbox } from './inbox';
 export { PostgresSnapshotStore } from './snapshots';
@@ -31,11 +37,14 @@ export {
 export {
   LeaseHeldError,
   LeaseLostError,
+  PostgresJsonStateStore,
+  ReadModelMovedError,
   createAsyncProjectionRunner,
   createJsonDocumentProjection,
   inlineProjectionHook,
   jsonDocumentsMigration,
   projectionStep,
+  readModelsMigration,
   rebuildAsyncProjection,
 } from './projections';
 export type {
@@ -43,10 +52,13 @@ export type {
   AsyncProjectionRunnerOptions,
   JsonDocumentProjection,
   JsonDocumentProjectionOptions,
+  PostgresJsonStateStoreOptions,
   ProjectionStepOptions,
   RebuildOptions,
   RebuildResult,
 } from './projections';
+export { PostgresScheduler, scheduledMessagesMigration } from './scheduler';
+export type { FireDueOptions, PostgresSchedulerOptions, ScheduledEntry } from './scheduler';
 export { acquireLease, holdsLease, leaseHolder, releaseLease } from './leases';
 export type { LeaseKey } from './leases';
 export { ORDO_TYPES } from './runtime';

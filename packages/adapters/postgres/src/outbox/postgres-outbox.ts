@@ -2,12 +2,13 @@ import {
   type AnyEvent,
   InvalidInputError,
   type Outbox,
+  type OutboxMapping,
   type OutboxMessage,
   type OutboxRouting,
   type RecordedEvent,
+  messagesByRouting,
   routeByCategory,
 } from '@ordo/kernel';
-import { toOutboxMessage } from '@ordo/kernel/adapter-kit';
 import type { Pool, PoolClient } from 'pg';
 import type { InTransactionHook } from '../event-store/postgres-event-store';
 import { appendLockSql } from '../event-store/write-lock';
@@ -17,9 +18,11 @@ import { assertSchemaName, qualified } from '../schema/qualified-name';
 import { DEFAULT_SCHEMA, schemaName, schemaOption } from '../schema/schema-name';
 
 /**
- * Writes outbox messages on the caller's client, normally inside the append transaction. Messages
- * already present (same id) are left alone, so a retried append that re-runs its hooks writes
- * nothing twice. One statement, parameterised through arrays.
+ * Writes outbox messages on the caller's client, normally inside the append transaction (or with
+ * other writes that must commit with them, such as timers fired by `PostgresScheduler.fireDue`).
+ * Messages already present (same id) are left alone, so a retried append that re-runs its hooks
+ * writes nothing twice. One statement, parameterised through arrays. A bad `schema` throws
+ * `InvalidInputError` `invalid_schema_name`; payloads and headers must be JSON.
  *
  * The statement first takes the store's write lock (held to COMMIT; an append transaction holds
  * it already), so outbox sequence numbers commit in the order they are drawn: a relay that has
@@ -56,25 +59,39 @@ export const writeOutboxMessages = async (
 };
 
 /**
- * An event store `inTransaction` hook that writes an outbox message for every appended event
- * the routing sends out (default: every event, one topic per stream category), in the append's
- * transaction: the events and their messages commit or roll back together.
+ * An event store `inTransaction` hook that writes, in the append's transaction, every outbox
+ * message `mapping` answers for each appended event (none, one or several per event), in the
+ * order of the events: the events and their messages commit or roll back together. A mapping
+ * that throws fails the append, which then writes neither its events nor any message. Each
+ * message needs an id of its own (conventionally `${eventId}:${index}`): the outbox keeps the
+ * first message of an id, which is also what makes a re-run hook harmless. A bad `schema`
+ * throws `InvalidInputError` `invalid_schema_name`.
  */
-export const outboxHook = <E extends AnyEvent = AnyEvent>(
-  schema: string = DEFAULT_SCHEMA,
-  routing: OutboxRouting<E> = routeByCategory as OutboxRouting<E>,
+export const outboxMessagesHook = <E extends AnyEvent = AnyEvent>(
+  schema: string,
+  mapping: OutboxMapping<E>,
 ): InTransactionHook => {
   assertSchemaName(schema);
   return async (client, appended) => {
     const messages: OutboxMessage[] = [];
-    // The store records events of any type; the routing's event type is the caller's word.
+    // The store records events of any type; the mapping's event type is the caller's word.
     for (const event of appended as ReadonlyArray<RecordedEvent<E>>) {
-      const route = routing(event);
-      if (route !== undefined) messages.push(toOutboxMessage(event, route));
+      for (const message of mapping(event)) messages.push(message);
     }
     await writeOutboxMessages(client, schema, messages);
   };
 };
+
+/**
+ * An event store `inTransaction` hook that writes an outbox message for every appended event
+ * the routing sends out (default: every event, one topic per stream category), in the append's
+ * transaction: the events and their messages commit or roll back together. The one-message case
+ * of {@link outboxMessagesHook}.
+ */
+export const outboxHook = <E extends AnyEvent = AnyEvent>(
+  schema: string = DEFAULT_SCHEMA,
+  routing: OutboxRouting<E> = routeByCategory as OutboxRouting<E>,
+): InTransactionHook => outboxMessagesHook(schema, messagesByRouting(routing));
 
 /**
  * One claimed message as the claim statement sends it: a JSON array, so that a batch travels as

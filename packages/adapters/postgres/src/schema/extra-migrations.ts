@@ -1,12 +1,15 @@
 import type { Pool } from 'pg';
+import { readModelsMigration } from '../projections/json-state-store';
+import { scheduledMessagesMigration } from '../scheduler/postgres-scheduler';
 import { type MigrateResult, migrate } from './migrate';
 import type { Migration } from './migration';
 import type { SchemaName } from './schema-name';
 
 /**
- * Migrations of the adapter's extra tables (leases, checkpoints, snapshots, outbox, inbox),
- * numbered from 100 so they follow the event store's own (1-99) in one ordered list. Pass them
- * to `migrate(pool, { extra: EXTRA_MIGRATIONS })`, or call {@link migrateExtras}.
+ * Migrations of the adapter's extra tables (leases, checkpoints, snapshots, outbox, inbox,
+ * scheduled messages, read models), numbered from 100 so they follow the event store's own
+ * (1-99) in one ordered list. Pass them to `migrate(pool, { extra: EXTRA_MIGRATIONS })`, or call
+ * {@link migrateExtras}.
  *
  * Shipped steps are never edited (their checksums are recorded); add new ones instead.
  */
@@ -180,6 +183,9 @@ export const EXTRA_MIGRATIONS: ReadonlyArray<Migration> = [
         ALTER COLUMN payload TYPE json USING payload::json,
         ALTER COLUMN headers TYPE json USING headers::json;`,
   },
+  // Defined beside the modules that use them.
+  scheduledMessagesMigration,
+  readModelsMigration,
 ];
 
 /**
