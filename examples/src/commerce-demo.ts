@@ -153,9 +153,9 @@ say(`  ${[...byTemplate].map(([template, count]) => `${template} ${count}`).join
 
 // 11. Money, straight from the event log (the container holds every service of the host).
 const store = resolveService(host.container, HostTokens.EventStore);
+const log = await store.readAll();
 const sum = (type: string) =>
-  store
-    .allEvents()
+  log
     .filter((e) => e.event.type === type)
     .reduce((total, e) => total + (e.event as unknown as { amount: number }).amount, 0);
 const completedTotal = (await Promise.all([...firstDay, o8].map((o) => host.orderStatus(o.orderId))))

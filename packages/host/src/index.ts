@@ -17,6 +17,10 @@ export {
   createSteppedOutboxRelay,
   gatewayAnswerCommandId,
   recordedFromMessage,
+  createCommandConsumer,
+  applyTimerMessage,
+  createPublishingSagaTimers,
+  timeoutSignal,
 } from './workers';
 export type {
   CarrierPlan,
@@ -40,20 +44,60 @@ export type {
   ShippingSimulatorOptions,
   SteppedOutboxRelay,
   SteppedOutboxRelayOptions,
+  CommandConsumer,
+  CommandConsumerOptions,
+  SagaTimers,
 } from './workers';
+export {
+  COMMAND_DOMAINS,
+  COMMAND_ID_HEADER,
+  EVENT_CATEGORIES,
+  HostConsumerGroups,
+  TimerMessageTypes,
+  commandDomainOf,
+  commerceOutboxMapping,
+  fulfilmentRejectionInput,
+  fulfilmentSignalKey,
+  fulfilmentSignalMessage,
+  fulfilmentSignalOutboxMessage,
+  hostTopics,
+} from './messaging';
+export type {
+  CancelTimeoutPayload,
+  CommandDomain,
+  EventCategory,
+  HostTopics,
+  ScheduleTimeoutPayload,
+} from './messaging';
+export { eventStoreDbStore, kafkaMessaging, memoryMessaging, memoryStore, postgresStore } from './backends';
+export type {
+  KafkaMessagingOptions,
+  MessagingBackend,
+  PostgresStoreOptions,
+  RelaySettings,
+  StoreBackend,
+  StoreBackendContext,
+} from './backends';
+export { installShutdownHandlers, roleConsumers } from './runtime';
+export type {
+  DependencyHealth,
+  HostHealth,
+  HostWorker,
+  RoleConsumer,
+  ShutdownOptions,
+  StopOptions,
+  StopReport,
+  WorkerStatus,
+} from './runtime';
 export { createScryptPasswordHasher } from './identity/scrypt-password-hasher';
 export type { ScryptSettings } from './identity/scrypt-password-hasher';
 export {
-  SIGNAL_TOPIC,
-  TOPICS,
   checkInvariants,
   createGatedConsumer,
   createSimulatedGateway,
   createWorld,
   expectedRejections,
   failureLine,
-  fulfilmentRejectionInput,
-  fulfilmentSignalMessage,
   isPlantedBug,
   plantedBugs,
   replayCommand,
@@ -73,7 +117,12 @@ export type {
   WorldSettings,
 } from './simulation';
 export {
-  HostConsumerGroups,
+  DEFAULT_RUNTIME_SETTINGS,
+  HOST_ROLES,
+  HostConfigError,
+  createHost,
+  registerHostServices,
+  validateHostConfig,
   HostNotSettledError,
   HostStoppedError,
   HostTokens,
@@ -89,7 +138,6 @@ export {
   instantCarrier,
   projectionRunners,
   provideService,
-  registerInMemoryServices,
   resolveService,
 } from './composition';
 export type {
@@ -98,6 +146,16 @@ export type {
   ExecuteResult,
   Host,
   HostAudit,
+  HostConfig,
+  HostConfigInput,
+  HostFoundation,
+  HostRole,
+  HostServiceOptions,
+  HostSimulationHooks,
+  MessagingConfig,
+  ResolvedHostConfig,
+  RuntimeSettings,
+  StoreConfig,
   HostProjections,
   IdleOptions,
   IdlePump,

@@ -11,10 +11,15 @@ export interface RejectionRecord {
  * payment service, carrier). `runUntilIdle` fails on new failures; the invariant check reads both.
  */
 export interface HostAudit {
+  /** A failure that lost work or needs a person: a message dead-lettered, a gateway call given up. */
   recordFailure(failure: string): void;
+  /** A failure the host recovers from by itself (a step retried after a backoff, a dropped connection). */
+  recordIncident(incident: string): void;
   recordRejection(rejection: RejectionRecord): void;
   /** Every failure so far, oldest first. */
   failures(): ReadonlyArray<string>;
+  /** The last incidents (at most 1000), oldest first. */
+  incidents(): ReadonlyArray<string>;
   /** Every dispatcher rejection so far, oldest first. */
   rejections(): ReadonlyArray<RejectionRecord>;
 }
@@ -23,8 +28,14 @@ export interface HostAudit {
 export const createHostAudit = (): HostAudit => {
   const failures: string[] = [];
   const rejections: RejectionRecord[] = [];
+  let incidents: string[] = [];
   return {
     recordFailure: (failure) => void failures.push(failure),
+    recordIncident: (incident) => {
+      incidents.push(incident);
+      if (incidents.length > 2_000) incidents = incidents.slice(-1_000);
+    },
+    incidents: () => incidents.slice(-1_000),
     recordRejection: (rejection) => void rejections.push(rejection),
     failures: () => [...failures],
     rejections: () => [...rejections],

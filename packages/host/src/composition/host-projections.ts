@@ -1,4 +1,4 @@
-import type { EventStore } from '@ordo/kernel';
+import type { AnyEvent, EventStore } from '@ordo/kernel';
 import {
   type CatalogEvent,
   type InventoryEvent,
@@ -17,6 +17,7 @@ import {
   createInMemoryProjectionStateStore,
   createProjectionRunner,
   type ProjectionRunner,
+  type ProjectionStateStore,
 } from '../workers/projection-runner';
 
 /** The read models the host keeps, each behind its async projection runner. */
@@ -27,37 +28,42 @@ export interface HostProjections {
   readonly catalog: ProjectionRunner<CatalogEvent, ProductCatalog>;
 }
 
-/** Every runner of {@link HostProjections}, to step them all. */
-export const projectionRunners = (projections: HostProjections) =>
-  [projections.revenue, projections.funnel, projections.stockLevels, projections.catalog] as const;
+/**
+ * Every runner of {@link HostProjections}, to step them all. Typed loosely: each projection names
+ * its event types and ignores the rest, so feeding any of them the whole log is safe.
+ */
+export const projectionRunners = (projections: HostProjections): ReadonlyArray<ProjectionRunner<AnyEvent, unknown>> =>
+  [projections.revenue, projections.funnel, projections.stockLevels, projections.catalog] as unknown as ReadonlyArray<
+    ProjectionRunner<AnyEvent, unknown>
+  >;
 
 /**
- * Creates the host's projection runners on `store`, each with its own in-memory state store.
- * Each projection names its event types, so feeding it the whole log is safe.
+ * Creates the host's projection runners on `store`, each keeping its model in a state store from
+ * `states` (in memory by default; the PostgreSQL backend keeps them in `ordo_read_models`). Each
+ * projection names its event types, so feeding it the whole log is safe.
  */
-export const createHostProjections = (store: EventStore, batchSize = 200): HostProjections => ({
-  revenue: createProjectionRunner({
-    projection: revenueProjection,
-    store,
-    states: createInMemoryProjectionStateStore<RevenueModel>(),
-    batchSize,
-  }),
+export const createHostProjections = (
+  store: EventStore,
+  states: <M>() => ProjectionStateStore<M> = createInMemoryProjectionStateStore,
+  batchSize = 200,
+): HostProjections => ({
+  revenue: createProjectionRunner({ projection: revenueProjection, store, states: states<RevenueModel>(), batchSize }),
   funnel: createProjectionRunner({
     projection: orderFunnelProjection,
     store,
-    states: createInMemoryProjectionStateStore<OrderFunnel>(),
+    states: states<OrderFunnel>(),
     batchSize,
   }),
   stockLevels: createProjectionRunner({
     projection: stockLevelsProjection,
     store,
-    states: createInMemoryProjectionStateStore<StockLevels>(),
+    states: states<StockLevels>(),
     batchSize,
   }),
   catalog: createProjectionRunner({
     projection: productCatalogProjection,
     store,
-    states: createInMemoryProjectionStateStore<ProductCatalog>(),
+    states: states<ProductCatalog>(),
     batchSize,
   }),
 });

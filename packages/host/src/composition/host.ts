@@ -17,6 +17,8 @@ import type {
   StockLevels,
 } from '@ordo/domains';
 import type { InvariantResult } from '../simulation/invariants';
+import type { HostHealth, StopOptions, StopReport } from '../runtime/host-health';
+import type { HostRole } from './host-config';
 import type { PendingWork } from './host-errors';
 import type { IdleOptions, IdleReport } from './idle-pump';
 
@@ -50,18 +52,24 @@ export interface NewCustomer {
 }
 
 /**
- * The commerce system running in one process: the domains' command handlers, the fulfilment
- * saga, payment service, carrier, notifications and analytics, wired in a tsyringe container.
+ * The commerce system as a service: the domains' command handlers, the fulfilment saga, payment
+ * service, carrier, notifications and analytics, wired in a tsyringe container on the configured
+ * store and messaging, running the configured roles.
  *
  * Commands are handled at once; everything downstream of them (the saga, the gateway, the
- * carrier, notifications, read models) runs when {@link Host.runUntilIdle} pumps the workers, so
- * queries of read models answer as of the last run.
+ * carrier, notifications, read models) travels through the outbox and the messaging. A running
+ * host (`run: 'auto'`) does that by itself; a manual one when {@link Host.runUntilIdle} pumps the
+ * workers. Read models answer as of the last projection step.
  */
 export interface Host {
   /** The container holding every service by `HostTokens`: `resolveService` from it to embed the host's pieces. */
   readonly container: DependencyContainer;
   /** The clock the workers read (a `ManualClock` you passed, or the real clock). */
   readonly clock: Clock;
+  /** The roles this process runs. */
+  readonly roles: ReadonlySet<HostRole>;
+  /** `'auto'`: the workers run in the background; `'manual'`: `runUntilIdle` pumps them. */
+  readonly run: 'auto' | 'manual';
   /**
    * Decodes and handles one command with its domain's command handler. Bad input is a
    * `ValidationError` naming the field, a broken rule a `DomainError` with its code; in both
@@ -80,15 +88,21 @@ export interface Host {
    * `createIdlePump`); saga timeouts fire only once everything else is done, so an answer
    * already on its way wins over its timeout. Throws `HostNotSettledError` after `maxSteps` busy
    * rounds, and `HostWorkerError` when a worker failed. It does not move the clock: to let
-   * timeouts fire, advance your `ManualClock` and run again.
+   * timeouts fire, advance your `ManualClock` and run again. Only on a manual host with
+   * in-memory messaging (`HostModeError` otherwise).
    */
   runUntilIdle(options?: IdleOptions): Promise<IdleReport>;
   /** What is still waiting (outbox, gateway calls, timeouts, carrier actions due). */
   pending(): Promise<PendingWork>;
   /** When the next timeout or carrier action falls due, if any: run again at or after it. */
-  nextWakeUp(): Date | undefined;
+  nextWakeUp(): Promise<Date | undefined>;
   /** The order's state, straight from its stream (`{ status: 'none' }` for an unknown order). */
   orderStatus(orderId: string): Promise<OrderState>;
+  /**
+   * Forgets every read model and folds the whole log again (a running host's projection loops
+   * do it in the background; a manual one on the next run). Answers once the models are reset.
+   */
+  rebuildProjections(): Promise<void>;
   /** Stock per sku (`received = available + reserved + shipped`), as of the last run. */
   stockLevels(): Promise<StockLevels>;
   /** Revenue per day and per sku, as of the last run. */
@@ -105,6 +119,16 @@ export interface Host {
    * the whole log. Meaningful once the host is idle and no timeout is pending.
    */
   checkInvariants(): Promise<ReadonlyArray<InvariantResult>>;
-  /** Unsubscribes the workers from the bus and waits for gateway calls in flight; then every call throws `HostStoppedError`. */
-  stop(): Promise<void>;
+  /**
+   * Store and broker reachable, each worker alive and not failing past its bound, the outbox not
+   * lagging past its bound: what `/health/ready` serves.
+   */
+  health(): Promise<HostHealth>;
+  /**
+   * Shuts down within a deadline: stops intake (then every call throws `HostStoppedError`),
+   * stops the consumers (handlers in flight finish, offsets are committed), the loops and the
+   * relay (marks flushed, claims given back), waits for gateway calls, and closes pools and
+   * clients. Past the deadline it closes what is left anyway and reports `timedOut`.
+   */
+  stop(options?: StopOptions): Promise<StopReport>;
 }

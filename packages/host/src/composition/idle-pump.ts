@@ -9,8 +9,6 @@ export interface IdleReport {
   readonly steps: number;
   /** Outbox messages published to the bus. */
   readonly published: number;
-  /** Saga log steps taken (reading batches, dispatching actions). */
-  readonly sagaSteps: number;
   readonly timeoutsFired: number;
   readonly carrierActions: number;
   /** Events folded into the read models, summed over the projections. */
@@ -31,40 +29,41 @@ export interface IdlePump {
   run(options?: IdleOptions): Promise<IdleReport>;
   pending(): Promise<PendingWork>;
   /** When the next scheduled timeout or carrier action falls due, if any. */
-  nextWakeUp(): Date | undefined;
+  nextWakeUp(): Promise<Date | undefined>;
 }
 
 /**
- * Creates the pump of the workers resolved from `container`. A round: relay the outbox to the
- * bus and let the bus consumers (saga inputs, notifications, carrier) drain; dispatch what the
- * saga's new events ask for and let the gateway calls answer; let the carrier act on what is due;
- * fold the new events into the read models. Only a round that found nothing to do fires the saga
- * timeouts due at the clock's time, so an answer already on its way wins over its timeout; the
- * pump stops when that finds nothing either. It never moves the clock: work due later (a
- * timeout, a slow carrier) waits for the clock to get there and for another run.
+ * Creates the pump of the workers resolved from `container` (a manual host on in-memory
+ * messaging). A round: relay the outbox to the bus and let the consumers drain (saga inputs,
+ * command consumers, timers, carrier, notifications) and the gateway calls answer; let the
+ * carrier act on what is due; fold the new events into the read models. Only a round that found
+ * nothing to do fires the saga timeouts due at the clock's time, so an answer already on its way
+ * wins over its timeout; the pump stops when that finds nothing either. It never moves the
+ * clock: work due later (a timeout, a slow carrier) waits for the clock to get there and another run.
  */
 export const createIdlePump = (container: DependencyContainer): IdlePump => {
-  const outbox = resolveService(container, T.Outbox);
-  const bus = resolveService(container, T.MessageBus);
+  const backend = resolveService(container, T.StoreBackend);
+  const messaging = resolveService(container, T.Messaging);
   const relay = resolveService(container, T.OutboxRelay);
-  const sagaRunner = resolveService(container, T.SagaRunner);
   const paymentService = resolveService(container, T.PaymentService);
   const carrier = resolveService(container, T.ShippingSimulator);
-  const scheduler = resolveService(container, T.Scheduler);
+  const timers = resolveService(container, T.Timers);
+  const clock = resolveService(container, T.Clock);
   const audit = resolveService(container, T.Audit);
   const runners = projectionRunners(resolveService(container, T.Projections));
+  const idle = messaging.idle ?? (async () => undefined);
 
   const pending = async (): Promise<PendingWork> => ({
-    outbox: await outbox.pending(),
+    outbox: await backend.outboxPending(),
     paymentCalls: paymentService.inFlight(),
-    timeouts: scheduler.pending().length,
+    timeouts: await timers.pending(),
     carrierActionsDue: carrier.due(),
   });
 
   /** Waits until neither the bus nor the payment service has anything in flight. */
   const drain = async (): Promise<void> => {
     do {
-      await bus.idle();
+      await idle();
       await paymentService.idle();
     } while (paymentService.inFlight() > 0);
   };
@@ -73,36 +72,36 @@ export const createIdlePump = (container: DependencyContainer): IdlePump => {
   const round = async () => {
     const published = await relay.drain();
     await drain();
-    const sagaSteps = await sagaRunner.dispatchAll();
-    await drain();
     let carrierActions = 0;
     while (await carrier.act()) carrierActions += 1;
     await drain();
     let projected = 0;
     for (const runner of runners) for (let n = await runner.step(); n > 0; n = await runner.step()) projected += n;
-    return { published, sagaSteps, timeoutsFired: 0, carrierActions, projected };
+    return { published, timeoutsFired: 0, carrierActions, projected };
   };
 
   /** Fires the saga timeouts due at the clock's time, once everything else is done. */
   const timeoutRound = async () => {
-    const timeoutsFired = await sagaRunner.fireDueTimeouts();
+    const timeoutsFired = await timers.fire(clock.now());
     await drain();
-    return { published: 0, sagaSteps: 0, timeoutsFired, carrierActions: 0, projected: 0 };
+    return { published: 0, timeoutsFired, carrierActions: 0, projected: 0 };
   };
 
   return {
     pending,
-    nextWakeUp: () => {
-      const times = [scheduler.nextDueAt()?.getTime(), carrier.nextDueAt()].filter((t): t is number => t !== undefined);
+    nextWakeUp: async () => {
+      const times = [(await timers.nextDueAt())?.getTime(), carrier.nextDueAt()].filter(
+        (t): t is number => t !== undefined,
+      );
       return times.length === 0 ? undefined : new Date(Math.min(...times));
     },
     run: async (options = {}) => {
       const maxSteps = options.maxSteps ?? 1_000;
       const failuresBefore = audit.failures().length;
-      const total = { steps: 0, published: 0, sagaSteps: 0, timeoutsFired: 0, carrierActions: 0, projected: 0 };
+      const total = { steps: 0, published: 0, timeoutsFired: 0, carrierActions: 0, projected: 0 };
       for (;;) {
         let r = await round();
-        let busy = r.published + r.sagaSteps + r.carrierActions + r.projected > 0 || (await outbox.pending()) > 0;
+        let busy = r.published + r.carrierActions + r.projected > 0 || (await backend.outboxPending()) > 0;
         if (!busy) {
           r = await timeoutRound();
           busy = r.timeoutsFired > 0;
@@ -112,7 +111,6 @@ export const createIdlePump = (container: DependencyContainer): IdlePump => {
         if (!busy) return total;
         total.steps += 1;
         total.published += r.published;
-        total.sagaSteps += r.sagaSteps;
         total.timeoutsFired += r.timeoutsFired;
         total.carrierActions += r.carrierActions;
         total.projected += r.projected;

@@ -1,19 +1,26 @@
 import type { DependencyContainer } from './di';
 import { instanceCachingFactory } from './di';
 import type {
-  InMemoryEventStore,
-  InMemoryInbox,
-  InMemoryMessageBus,
-  InMemoryOutbox,
-  InMemoryScheduler,
-} from '@ordo/adapter-memory';
-import type { CheckpointStore, Clock, IdGenerator, OutboxRelay, SnapshotStore } from '@ordo/kernel';
-import type { FulfilmentInput, FulfilmentSaga, PasswordHasher, PaymentGateway } from '@ordo/domains';
+  CheckpointStore,
+  Clock,
+  EventStore,
+  IdGenerator,
+  Inbox,
+  OutboxRelay,
+  Publisher,
+  SnapshotStore,
+} from '@ordo/kernel';
+import type { FulfilmentSaga, PasswordHasher, PaymentGateway, FulfilmentInput } from '@ordo/domains';
+import type { MessagingBackend } from '../backends/messaging-backend';
+import type { StoreBackend } from '../backends/store-backend';
+import type { HostTopics } from '../messaging/topics';
 import type { CommandDispatcher, CommandRoute } from '../workers/command-dispatcher';
 import type { NotificationRunner } from '../workers/notification-runner';
 import type { PaymentService } from '../workers/payment-service';
-import type { SagaRunner, SagaSignal } from '../workers/saga-runner';
+import type { SagaRunner } from '../workers/saga-runner';
+import type { SagaTimers } from '../workers/saga-timers';
 import type { ShippingSimulator } from '../workers/shipping-simulator';
+import type { ResolvedHostConfig } from './host-config';
 import type { HostAudit } from './host-audit';
 import type { HostProjections } from './host-projections';
 import type { RecordingNotificationSender } from './notification-senders';
@@ -27,55 +34,58 @@ export type Token<T> = symbol & { readonly __resolvesTo?: T };
 const token = <T>(description: string): Token<T> => Symbol(`ordo.${description}`) as Token<T>;
 
 /**
- * Every service the in-memory host registers, by token. Resolve them from `host.container` to
- * embed the host's pieces in your own process (an HTTP layer, another worker); replace one with
- * the host's `configure` option, which registers before anything is resolved.
+ * Every service the host registers, by token, each typed to a kernel port or a host worker, never
+ * to an adapter's class. Resolve them from `host.container` to embed the host's pieces in your own
+ * process; replace one with the `configure` option, which registers before anything is resolved.
  */
 export const HostTokens = {
+  /** The validated configuration (backends, roles, instance id, runtime settings). */
+  Config: token<ResolvedHostConfig>('config'),
   /** The time source of every worker: the real clock, or a `ManualClock` in tests and demos. */
   Clock: token<Clock>('clock'),
   /** Ids of commands sent through `host.execute` without an explicit command id. */
   IdGenerator: token<IdGenerator>('id-generator'),
-  /** The outbox the event store fills in the same step as each append. */
-  Outbox: token<InMemoryOutbox>('outbox'),
-  /** The event store (with outbox) every command handler and worker reads and writes. */
-  EventStore: token<InMemoryEventStore>('event-store'),
-  /** Where the saga dispatcher stores how far it has read the log. */
-  CheckpointStore: token<CheckpointStore>('checkpoint-store'),
-  /**
-   * A snapshot store for handlers an embedder adds; the commerce routes keep an LRU state cache
-   * instead, which is cheaper in memory.
-   */
-  SnapshotStore: token<SnapshotStore>('snapshot-store'),
+  /** Topic names under the configured prefix. */
+  Topics: token<HostTopics>('topics'),
+  /** The store backend: event store, outbox, inbox, checkpoints, timers, read models. */
+  StoreBackend: token<StoreBackend>('store-backend'),
+  /** The messaging backend: publisher and group subscriptions (in-memory bus or Kafka). */
+  Messaging: token<MessagingBackend>('messaging'),
+  /** The event store (its appends fill the outbox) every command handler and worker reads and writes. */
+  EventStore: token<EventStore>('event-store'),
   /** The inbox: handled command ids (dispatcher) and sent notification ids. */
-  Inbox: token<InMemoryInbox>('inbox'),
-  /** The message bus, in order and without duplicates (not the simulation's shuffling mode). */
-  MessageBus: token<InMemoryMessageBus>('message-bus'),
-  /** Holds the saga's timeouts until they fall due. */
-  Scheduler: token<InMemoryScheduler<SagaSignal<FulfilmentInput>>>('scheduler'),
+  Inbox: token<Inbox<unknown>>('inbox'),
+  /** Checkpoints of workers that follow the log. */
+  CheckpointStore: token<CheckpointStore>('checkpoint-store'),
+  /** A snapshot store for handlers an embedder adds (the commerce routes keep an LRU state cache instead). */
+  SnapshotStore: token<SnapshotStore>('snapshot-store'),
+  /** Where the relay and the timers publish. */
+  Publisher: token<Publisher>('publisher'),
+  /** The saga's durable timeouts. */
+  Timers: token<SagaTimers>('timers'),
   /** Hashes passwords before they reach the identity domain (scrypt by default). */
   PasswordHasher: token<PasswordHasher>('password-hasher'),
   /** The payment gateway the payment service calls (the deterministic test gateway by default). */
   PaymentGateway: token<PaymentGateway>('payment-gateway'),
   /** Records every notification sent, then forwards it to the configured sender, if any. */
   NotificationSender: token<RecordingNotificationSender>('notification-sender'),
-  /** Failures of workers and saga-command rejections, for `runUntilIdle` and the invariants. */
+  /** Failures of workers and command rejections, for `runUntilIdle`, health and the invariants. */
   Audit: token<HostAudit>('audit'),
   /** Calls the gateway outside any decider and records its answer. */
   PaymentService: token<PaymentService>('payment-service'),
   /** Route per command type: the domains' command handlers, plus the payment service. */
   CommandRoutes: token<Readonly<Record<string, CommandRoute>>>('command-routes'),
-  /** Routes saga and worker commands, each command id once. */
+  /** Routes commands from the command topics, each command id once. */
   CommandDispatcher: token<CommandDispatcher>('command-dispatcher'),
   /** The fulfilment saga (with the configured timeouts). */
   FulfilmentSaga: token<FulfilmentSaga>('fulfilment-saga'),
-  /** Runs the fulfilment saga: inputs, dispatch of its commands, timeouts. */
+  /** Feeds the fulfilment saga its inputs. */
   SagaRunner: token<SagaRunner<FulfilmentInput>>('saga-runner'),
   /** The simulated carrier that dispatches and delivers created shipments. */
   ShippingSimulator: token<ShippingSimulator>('shipping-simulator'),
   /** Sends each notification of order, payment and shipment events once. */
   NotificationRunner: token<NotificationRunner>('notification-runner'),
-  /** Publishes the outbox to the message bus: the kernel's relay, pumped by `runUntilIdle` (`drain`). */
+  /** Publishes what appends sent to the outbox (or, on EventStoreDB, follows the log). */
   OutboxRelay: token<OutboxRelay>('outbox-relay'),
   /** The analytics and catalog read models, each with its projection runner. */
   Projections: token<HostProjections>('projections'),

@@ -13,5 +13,5 @@ export { createSimulatedGateway } from './simulated-gateway';
 export type { GatewayBehaviour, SimulatedGateway } from './simulated-gateway';
 export { createGatedConsumer } from './gated-consumer';
 export type { GatedConsumer } from './gated-consumer';
-export { SIGNAL_TOPIC, TOPICS, createWorld, fulfilmentRejectionInput, fulfilmentSignalMessage } from './world';
+export { createWorld } from './world';
 export type { World, WorldSettings } from './world';

@@ -11,6 +11,7 @@ import type {
 import { checkInvariants, type InvariantResult } from './invariants';
 import type { PlantedBug } from './planted-bugs';
 import type { GatewayBehaviour } from './simulated-gateway';
+import type { StoreConfig } from '../composition/host-config';
 import { createWorld, type World } from './world';
 
 /** Options of {@link runSimulation}; everything but `seed` has a default. */
@@ -33,6 +34,8 @@ export interface SimulationOptions {
   readonly plantedBug?: PlantedBug;
   /** Steps after which a run that is still busy counts as livelocked (default 400 per order + 5000). */
   readonly maxSteps?: number;
+  /** The store to run on (default memory). */
+  readonly store?: StoreConfig;
 }
 
 /** What one seed did, and what it broke. */
@@ -157,9 +160,25 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
       reorderWithinKey: random.chance(0.5),
       carrier: { fail: 0.07, silent: 0.04, slow: 0.06 },
       ...(options.plantedBug === undefined ? {} : { plantedBug: options.plantedBug }),
+      ...(options.store === undefined ? {} : { store: options.store }),
     },
     random,
   );
+  try {
+    return await simulate(world, random, options, started, { orders, customers, skus, maxSteps });
+  } finally {
+    await world.host.stop();
+  }
+};
+
+const simulate = async (
+  world: World,
+  random: SeededRandom,
+  options: SimulationOptions,
+  started: number,
+  o: { readonly orders: number; readonly customers: number; readonly skus: number; readonly maxSteps: number },
+): Promise<SimulationReport> => {
+  const { orders, customers, skus, maxSteps } = o;
   const prices = await setUp(world, random, {
     customers,
     skus,
@@ -180,8 +199,11 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
   const clockStepMs = 2_000 + random.int(6_000);
   const crashes: Record<string, number> = {};
   let timeoutsFired = 0;
-  // Positions at which a tailing worker last found nothing to do (undefined: look again).
-  let dispatcherIdleAt: bigint | undefined;
+  // Where the log stood when a projection last found nothing to do. The in-memory store tells its
+  // last position; on another store every step counts as a possible append.
+  const memoryLog = world.store as { lastPosition?: () => bigint };
+  let stepsTaken = 0n;
+  const logMark = (): bigint => (typeof memoryLog.lastPosition === 'function' ? memoryLog.lastPosition() : stepsTaken);
   const projectionIdleAt = new Map<string, bigint>();
 
   const placeOrder = async () => {
@@ -222,7 +244,7 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
 
   const workItems = async (): Promise<WorkItem[]> => {
     const items: WorkItem[] = [];
-    const last = world.store.lastPosition();
+    const last = logMark();
     if (placed < orders && clock.nowMs() >= nextOrderAtMs)
       items.push({ name: 'place-order', weight: 3, run: placeOrder });
     if (world.relay.holding())
@@ -235,21 +257,12 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
       if (state === 'delivered') items.push({ name: `handle:${gate.name}`, weight: 8, run: () => gate.handle() });
       if (state === 'handled') items.push({ name: `ack:${gate.name}`, weight: 8, run: async () => gate.ack() });
     }
-    if (dispatcherIdleAt !== last) {
-      items.push({
-        name: 'saga-dispatch',
-        weight: 8,
-        run: async () => {
-          if (!(await world.sagaRunner.dispatchStep())) dispatcherIdleAt = last;
-        },
-      });
-    }
-    const nextTimeout = world.scheduler.nextDueAt();
+    const nextTimeout = await world.timers.nextDueAt();
     if (nextTimeout !== undefined && nextTimeout.getTime() <= clock.nowMs()) {
       items.push({
         name: 'fire-timeouts',
         weight: 2,
-        run: async () => void (timeoutsFired += await world.sagaRunner.fireDueTimeouts()),
+        run: async () => void (timeoutsFired += await world.timers.fire(clock.now())),
       });
     }
     const dueAnswers = world.gateway.due();
@@ -279,19 +292,18 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
     if (items.length === 0) return items;
     // Crashes and the clock only make sense while something is going on.
     if (crashesLeft > 0) {
-      const { saga, carrier, notifications } = world.gates;
+      // A consumer crashes between its effect and its ack (the message comes again); the carrier
+      // also forgets its planned pickups.
+      for (const gate of Object.values(world.gates)) {
+        items.push(
+          crash(gate.name, gate.state() === 'handled', () => {
+            gate.crash();
+            if (gate.name === 'carrier') world.carrier.reset();
+          }),
+        );
+      }
       items.push(
-        crash('saga-inputs', saga.state() === 'handled', () => saga.crash()),
-        crash('saga-dispatcher', world.sagaRunner.midEvent(), () => {
-          world.sagaRunner.reset();
-          dispatcherIdleAt = undefined;
-        }),
         crash('payment-service', world.paymentService.inFlight() > 0, () => world.paymentService.reset()),
-        crash('carrier', carrier.state() === 'handled', () => {
-          carrier.crash();
-          world.carrier.reset();
-        }),
-        crash('notifications', notifications.state() === 'handled', () => notifications.crash()),
         crash('relay', world.relay.holding(), () => world.relay.reset()),
         crash('projections', false, () => {
           for (const runner of world.projections) runner.reset();
@@ -308,9 +320,9 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
   };
 
   /** The earliest time something will be due, when nothing is due now. */
-  const nextWakeUp = (): number | undefined => {
+  const nextWakeUp = async (): Promise<number | undefined> => {
     const candidates = [
-      world.scheduler.nextDueAt()?.getTime(),
+      (await world.timers.nextDueAt())?.getTime(),
       world.gateway.nextDueAt(),
       world.carrier.nextDueAt(),
       placed < orders ? nextOrderAtMs : undefined,
@@ -327,12 +339,13 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
     }
     const items = await workItems();
     if (items.length === 0) {
-      const wakeUp = nextWakeUp();
+      const wakeUp = await nextWakeUp();
       if (wakeUp === undefined) break; // quiescent
       clock.set(Math.max(wakeUp, clock.nowMs()));
       continue;
     }
     steps += 1;
+    stepsTaken += 1n;
     await pickWeighted(random, items).run();
     await settle();
   }
@@ -347,9 +360,9 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
   const invariants = checkInvariants({
     events,
     projections,
-    sent: world.sent,
-    rejections: world.rejections,
-    failures: livelock === undefined ? world.failures : [livelock, ...world.failures],
+    sent: world.sent(),
+    rejections: world.rejections(),
+    failures: livelock === undefined ? world.failures() : [livelock, ...world.failures()],
   });
   const broken = invariants.find((r) => r.violations.length > 0);
 
@@ -368,7 +381,7 @@ export const runSimulation = async (options: SimulationOptions): Promise<Simulat
     }
   }
   const rejections: Record<string, number> = {};
-  for (const r of world.rejections) rejections[`${r.type}:${r.code}`] = (rejections[`${r.type}:${r.code}`] ?? 0) + 1;
+  for (const r of world.rejections()) rejections[`${r.type}:${r.code}`] = (rejections[`${r.type}:${r.code}`] ?? 0) + 1;
   const deliveries = world.bus.deliveries();
 
   return {

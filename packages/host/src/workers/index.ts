@@ -22,3 +22,7 @@ export { createInMemoryProjectionStateStore, createProjectionRunner } from './pr
 export type { ProjectionRunner, ProjectionStateStore } from './projection-runner';
 export { createSteppedOutboxRelay } from './outbox-relay';
 export type { SteppedOutboxRelay, SteppedOutboxRelayOptions } from './outbox-relay';
+export { createCommandConsumer } from './command-consumer';
+export type { CommandConsumer, CommandConsumerOptions } from './command-consumer';
+export { applyTimerMessage, createPublishingSagaTimers, timeoutSignal } from './saga-timers';
+export type { SagaTimers } from './saga-timers';

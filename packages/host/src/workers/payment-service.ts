@@ -1,5 +1,10 @@
 import type { Clock } from '@ordo/kernel';
-import { authorizationCommand, type PaymentGateway, type PaymentServiceCommand } from '@ordo/domains';
+import {
+  type AuthorizationAnswer,
+  authorizationCommand,
+  type PaymentGateway,
+  type PaymentServiceCommand,
+} from '@ordo/domains';
 import type { CommandDispatcher, CommandEnvelope, CommandRoute } from './command-dispatcher';
 
 /** Options of {@link createPaymentService}. */
@@ -10,6 +15,16 @@ export interface PaymentServiceOptions {
   readonly dispatcher: () => CommandDispatcher;
   /** Called when a gateway call or the recording of its answer fails (it is not retried). */
   readonly onError?: (error: unknown, request: PaymentServiceCommand) => void;
+  /**
+   * `true`: the route waits for the gateway's answer to be recorded, and a failure fails the
+   * route (the message is delivered again and the gateway asked again under the same
+   * idempotency key): what a long-running host wants, so a crash mid-call loses nothing.
+   * `false` (default): the route returns at once and the call runs on (the simulation releases
+   * gateway answers one at a time); a failure goes to `onError`.
+   */
+  readonly awaitCalls?: boolean;
+  /** A gateway call that takes longer counts as `no_answer` (ms); default: no limit. */
+  readonly timeoutMs?: number;
 }
 
 /** The payment service: calls the gateway outside any decider and records its answer. */
@@ -38,13 +53,25 @@ export const createPaymentService = (options: PaymentServiceOptions): PaymentSer
   let generation = 0;
   const pending = new Set<Promise<void>>();
 
-  const call = async (envelope: CommandEnvelope, request: PaymentServiceCommand, started: number): Promise<void> => {
-    const answer = await options.gateway.authorize({
+  const authorize = (request: PaymentServiceCommand): Promise<AuthorizationAnswer> => {
+    const asked = options.gateway.authorize({
       paymentId: request.paymentId,
       amount: request.amount,
       currency: request.currency,
       idempotencyKey: request.idempotencyKey,
     });
+    const limit = options.timeoutMs;
+    if (limit === undefined) return asked;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const gaveUp = new Promise<AuthorizationAnswer>((resolve) => {
+      timer = setTimeout(() => resolve({ outcome: 'no_answer' }), limit);
+      timer.unref?.();
+    });
+    return Promise.race([asked, gaveUp]).finally(() => clearTimeout(timer));
+  };
+
+  const call = async (envelope: CommandEnvelope, request: PaymentServiceCommand, started: number): Promise<void> => {
+    const answer = await authorize(request);
     if (started !== generation) return; // the process that asked has crashed since
     const command = authorizationCommand({ ...request, at: options.clock.now().toISOString() }, answer);
     if (command === undefined) return;
@@ -63,6 +90,16 @@ export const createPaymentService = (options: PaymentServiceOptions): PaymentSer
       run: async (envelope) => {
         const request = envelope.command as PaymentServiceCommand;
         const started = generation;
+        if (options.awaitCalls === true) {
+          const running = call(envelope, request, started);
+          pending.add(running);
+          try {
+            await running;
+          } finally {
+            pending.delete(running);
+          }
+          return;
+        }
         const running: Promise<void> = call(envelope, request, started)
           .catch((error: unknown) => {
             if (started === generation) options.onError?.(error, request);

@@ -9,6 +9,8 @@ export interface ProjectionStateStore<M> {
   load(name: string): Promise<ProjectedState<M> | undefined>;
   /** Stores the model and its position together; refuses when the stored position is not `expected`. */
   save(name: string, state: ProjectedState<M>, expected: bigint | undefined): Promise<void>;
+  /** Forgets the stored model (a rebuild starts from the beginning of the log). */
+  reset(name: string): Promise<void>;
 }
 
 /** An in-memory {@link ProjectionStateStore}. */
@@ -25,6 +27,7 @@ export const createInMemoryProjectionStateStore = <M>(): ProjectionStateStore<M>
       }
       states.set(name, state);
     },
+    reset: async (name) => void states.delete(name),
     entries: () => new Map(states),
   };
 };
@@ -35,8 +38,12 @@ export interface ProjectionRunner<Ev extends AnyEvent, M> {
   readonly projection: Projection<Ev, M>;
   /** Folds the next batch; answers how many events were read (0 when caught up). */
   step(): Promise<number>;
-  /** The stored read model and its position. */
+  /** The stored read model and its position, as this runner last loaded or saved it. */
   current(): Promise<ProjectedState<M>>;
+  /** The read model as stored now (another process may have moved it on). */
+  stored(): Promise<ProjectedState<M>>;
+  /** Forgets the stored model and starts again from the beginning of the log. */
+  rebuild(): Promise<void>;
   /** Forgets what is held in memory (a crash): the next step reloads from the state store. */
   reset(): void;
 }
@@ -77,6 +84,11 @@ export const createProjectionRunner = <Ev extends AnyEvent, M>(options: {
       );
     },
     current: load,
+    stored: async () => (await states.load(projection.name)) ?? initialProjected(projection),
+    rebuild: async () => {
+      await states.reset(projection.name);
+      cached = undefined;
+    },
     reset: () => {
       cached = undefined;
     },

@@ -18,8 +18,11 @@ export interface InMemoryMessageBusOptions {
   readonly seed?: number;
   /** Deliver in a seeded random order across keys instead of publish order. */
   readonly reorder?: boolean;
-  /** With `reorder`, also shuffle the messages of one key (off: one key keeps its order). */
-  readonly reorderWithinKey?: boolean;
+  /**
+   * With `reorder`, also shuffle the messages of one key (off: one key keeps its order); a function
+   * shuffles only the topics it answers true for (the others keep per-key order, as Kafka does).
+   */
+  readonly reorderWithinKey?: boolean | ((topic: string) => boolean);
   /** Probability (0..1) that a successfully handled message is delivered a second time. */
   readonly duplicateRate?: number;
   /** Deliveries of a failing message before it goes to the dead letters; defaults to 5. */
@@ -138,7 +141,10 @@ const assertMessage = (m: OutgoingMessage, at: string): void => {
 export const createInMemoryMessageBus = (options: InMemoryMessageBusOptions = {}): InMemoryMessageBus => {
   const seed = options.seed ?? 1;
   const reorder = options.reorder ?? false;
-  const reorderWithinKey = options.reorderWithinKey ?? false;
+  const within = options.reorderWithinKey ?? false;
+  // Per topic: a message of a shuffled topic may overtake its key's earlier messages.
+  const shuffledTopic: (topic: string) => boolean = typeof within === 'function' ? within : () => within;
+  const reorderWithinKey = within === true;
   const duplicateRate = options.duplicateRate ?? 0;
   const maxAttempts = options.maxAttempts ?? 5;
   if (!Number.isInteger(seed)) invalid('invalid_options', 'seed', 'an integer', seed);
@@ -174,8 +180,9 @@ export const createInMemoryMessageBus = (options: InMemoryMessageBusOptions = {}
     const heads: number[] = [];
     const seen = new Set<string>();
     for (let i = 0; i < g.queue.length; i++) {
-      const key = g.queue[i]!.message.key;
-      if (!seen.has(key)) {
+      const { key, topic } = g.queue[i]!.message;
+      if (shuffledTopic(topic)) heads.push(i);
+      else if (!seen.has(key)) {
         seen.add(key);
         heads.push(i);
       }
@@ -224,7 +231,7 @@ export const createInMemoryMessageBus = (options: InMemoryMessageBusOptions = {}
           }
         } else if (duplicateRate > 0 && !item.duplicate && g.random !== undefined && g.random.next() < duplicateRate) {
           const again: Pending = { message, attempt: item.attempt + 1, duplicate: true };
-          g.queue.splice(reorderWithinKey ? g.random.int(g.queue.length + 1) : at, 0, again);
+          g.queue.splice(shuffledTopic(message.topic) ? g.random.int(g.queue.length + 1) : at, 0, again);
         }
       }
     } finally {
