@@ -200,10 +200,18 @@ const simulate = async (
   const crashes: Record<string, number> = {};
   let timeoutsFired = 0;
   // Where the log stood when a projection last found nothing to do. The in-memory store tells its
-  // last position; on another store every step counts as a possible append.
+  // last position; on another store the port is asked what came after the last position seen.
   const memoryLog = world.store as { lastPosition?: () => bigint };
-  let stepsTaken = 0n;
-  const logMark = (): bigint => (typeof memoryLog.lastPosition === 'function' ? memoryLog.lastPosition() : stepsTaken);
+  let seenUpTo = 0n;
+  const logMark = async (): Promise<bigint> => {
+    if (typeof memoryLog.lastPosition === 'function') return memoryLog.lastPosition();
+    for (;;) {
+      const batch = await world.store.readAll({ after: seenUpTo, maxCount: 1_000 });
+      const last = batch[batch.length - 1];
+      if (last === undefined) return seenUpTo;
+      seenUpTo = last.globalPosition;
+    }
+  };
   const projectionIdleAt = new Map<string, bigint>();
 
   const placeOrder = async () => {
@@ -244,7 +252,7 @@ const simulate = async (
 
   const workItems = async (): Promise<WorkItem[]> => {
     const items: WorkItem[] = [];
-    const last = logMark();
+    const last = await logMark();
     if (placed < orders && clock.nowMs() >= nextOrderAtMs)
       items.push({ name: 'place-order', weight: 3, run: placeOrder });
     if (world.relay.holding())
@@ -345,7 +353,6 @@ const simulate = async (
       continue;
     }
     steps += 1;
-    stepsTaken += 1n;
     await pickWeighted(random, items).run();
     await settle();
   }
