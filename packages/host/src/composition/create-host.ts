@@ -32,7 +32,7 @@ const buildStore = async (config: ResolvedHostConfig, context: StoreBackendConte
   const s = config.store;
   switch (s.kind) {
     case 'memory':
-      return memoryStore(context);
+      return memoryStore(context, s.relay === undefined ? {} : { relay: s.relay });
     case 'postgres':
       return postgresStore(context, {
         ...(s.connectionString === undefined ? {} : { connectionString: s.connectionString }),
@@ -250,12 +250,12 @@ export const createHost = async (options: HostConfig = {}): Promise<Host> => {
       }
       return registered;
     },
-    runUntilIdle: (idleOptions) => {
+    runUntilIdle: async (idleOptions) => {
       ensureRunning('run the workers');
       return manualOnly('runUntilIdle').run(idleOptions);
     },
-    pending: () => manualOnly('read pending work').pending(),
-    nextWakeUp: () => manualOnly('read the next wake-up').nextWakeUp(),
+    pending: async () => manualOnly('read pending work').pending(),
+    nextWakeUp: async () => manualOnly('read the next wake-up').nextWakeUp(),
     orderStatus: async (orderId) => {
       const events = await eventStore.readStream(orderStreamId({ orderId }));
       return fold(

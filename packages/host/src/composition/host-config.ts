@@ -17,7 +17,15 @@ export type HostRole = (typeof HOST_ROLES)[number];
 
 /** Where events live. */
 export type StoreConfig =
-  | { readonly kind: 'memory' }
+  | {
+      readonly kind: 'memory';
+      /**
+       * `'outbox'` (default): appends fill the in-memory outbox, which the relay publishes.
+       * `'log'`: no outbox; the relay follows the log from a checkpoint, as on EventStoreDB (the
+       * same relay path, to test it without a server).
+       */
+      readonly relay?: 'outbox' | 'log';
+    }
   | {
       readonly kind: 'postgres';
       /** A `postgres://` URL; or give `pool`. Never logged. */
@@ -156,7 +164,10 @@ export const validateHostConfig = (
   if (s === undefined || s === 'memory') store = { kind: 'memory' };
   else if (!isRecord(s)) issue('store', "'memory' or an object with kind memory | postgres | eventstoredb", s);
   else if (s.kind === 'memory') {
-    known('store.', s, ['kind']);
+    known('store.', s, ['kind', 'relay']);
+    if (s.relay !== undefined && s.relay !== 'outbox' && s.relay !== 'log')
+      issue('store.relay', "'outbox' or 'log'", s.relay);
+    store = s as StoreConfig;
   } else if (s.kind === 'postgres') {
     known('store.', s, ['kind', 'connectionString', 'pool', 'schema', 'maxConnections', 'migrate']);
     const url = s.connectionString;

@@ -39,7 +39,7 @@ export const roleWorkers = (
       role: 'relay',
       start: () => relay.start(),
       stop: () => relay.stop(),
-      health: () => relay.health(),
+      health: () => ({ ...relay.health(), name: 'relay' }),
     });
   }
   if (roles.has('projections')) {

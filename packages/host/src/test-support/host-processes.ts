@@ -1,0 +1,281 @@
+/**
+ * Test support for the multi-process specs: host processes (`runtime/host-process.ts`) started as
+ * children, killed (SIGKILL), stopped (SIGTERM, with the time to exit measured) and started again;
+ * a Kafka broker from `scripts/kafka/broker.mjs`; and the effects the children wrote.
+ */
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FulfilmentTimeouts, Notification } from '@ordo/domains';
+import type { HostRole, RuntimeSettings } from '../composition/host-config';
+import type { HostProcessEffect } from '../runtime/host-process';
+
+const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+const ENTRY = fileURLToPath(new URL('../runtime/host-process.ts', import.meta.url));
+const BROKER_MJS = new URL('../../../../scripts/kafka/broker.mjs', import.meta.url);
+const BROKER_SH = fileURLToPath(new URL('../../../../scripts/kafka/broker.sh', import.meta.url));
+
+/** What one host process runs with; turned into its `ORDO_*` environment. */
+export interface HostProcessOptions {
+  readonly storeUrl: string;
+  readonly brokers: ReadonlyArray<string>;
+  readonly topicPrefix: string;
+  readonly roles: ReadonlyArray<HostRole>;
+  readonly instanceId: string;
+  /** Where the child appends its effects (notifications handed to the sender, gateway answers...). */
+  readonly effectsFile: string;
+  readonly partitions?: number;
+  readonly sagaTimeouts?: Partial<FulfilmentTimeouts>;
+  /** Keys as strings; `/source/` is a regular expression. */
+  readonly gatewayRules?: {
+    readonly noAnswerKeys?: ReadonlyArray<string>;
+    readonly declineKeys?: ReadonlyArray<string>;
+  };
+  readonly runtime?: RuntimeSettings;
+  readonly deadlineMs?: number;
+  readonly maxConnections?: number;
+  /** Variables set as given, after the ones above (to test a bad environment). */
+  readonly extraEnv?: Readonly<Record<string, string>>;
+}
+
+/** The `ORDO_*` variables of {@link HostProcessOptions}. */
+export const hostProcessEnv = (options: HostProcessOptions): Record<string, string> => ({
+  ORDO_STORE_URL: options.storeUrl,
+  ORDO_KAFKA_BROKERS: options.brokers.join(','),
+  ORDO_TOPIC_PREFIX: options.topicPrefix,
+  ORDO_ROLES: options.roles.join(','),
+  ORDO_INSTANCE_ID: options.instanceId,
+  ORDO_EFFECTS_FILE: options.effectsFile,
+  ...(options.partitions === undefined ? {} : { ORDO_KAFKA_PARTITIONS: String(options.partitions) }),
+  ...(options.sagaTimeouts === undefined ? {} : { ORDO_SAGA_TIMEOUTS: JSON.stringify(options.sagaTimeouts) }),
+  ...(options.gatewayRules === undefined ? {} : { ORDO_GATEWAY_RULES: JSON.stringify(options.gatewayRules) }),
+  ...(options.runtime === undefined ? {} : { ORDO_RUNTIME: JSON.stringify(options.runtime) }),
+  ...(options.deadlineMs === undefined ? {} : { ORDO_SHUTDOWN_DEADLINE_MS: String(options.deadlineMs) }),
+  ...(options.maxConnections === undefined ? {} : { ORDO_MAX_CONNECTIONS: String(options.maxConnections) }),
+  ...options.extraEnv,
+});
+
+/** How a child ended. */
+export interface ProcessExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** One running child host process. */
+export interface HostProcess {
+  readonly name: string;
+  readonly pid: number;
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<ProcessExit>;
+  /** What it printed so far (stdout and stderr, the last 200 lines). */
+  output(): string;
+  /** SIGKILL, as a crash: resolves once it is gone. */
+  kill(): Promise<ProcessExit>;
+  /** SIGTERM: resolves once it exited, with the time from the signal to the exit. */
+  terminate(): Promise<ProcessExit & { readonly elapsedMs: number }>;
+}
+
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+/** A test that fails or crashes must not leave its children running. */
+const installExitHook = () => {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const child of live) child.kill('SIGKILL');
+  });
+};
+
+/** Runs the host entry with `env` (no READY wait): for a child that is expected to refuse to start. */
+export const runHostProcess = (
+  env: Readonly<Record<string, string>>,
+  timeoutMs = 60_000,
+): Promise<ProcessExit & { readonly output: string }> =>
+  new Promise((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      ['--conditions=ordo-source', '--import', 'tsx', ENTRY],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: timeoutMs },
+      (error, stdout, stderr) => {
+        const output = `${stdout}${stderr}`;
+        if (error === null) resolve({ code: 0, signal: null, output });
+        else if (typeof error.code === 'number') resolve({ code: error.code, signal: null, output });
+        else if (error.signal !== undefined && error.signal !== null)
+          resolve({ code: null, signal: error.signal, output });
+        else reject(error);
+      },
+    );
+    child.stdin?.end();
+  });
+
+/**
+ * Starts a host process and waits for its `READY` line. Rejects (with what it printed) when it
+ * exits first or is not ready within `readyTimeoutMs`. Set ORDO_HOST_PROCESS_LOG=1 to see its
+ * output as it comes.
+ */
+export const startHostProcess = (
+  name: string,
+  options: HostProcessOptions,
+  readyTimeoutMs = 60_000,
+): Promise<HostProcess> => {
+  installExitHook();
+  const env: NodeJS.ProcessEnv = { ...process.env, ...hostProcessEnv(options) };
+  // The parent's test database and broker settings must not leak into the child by other names.
+  delete env.DATABASE_URL;
+  const child = spawn(process.execPath, ['--conditions=ordo-source', '--import', 'tsx', ENTRY], {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  const lines: string[] = [];
+  const echo = (process.env.ORDO_HOST_PROCESS_LOG ?? '') !== '';
+  let ready: (() => void) | undefined;
+  const collect = (stream: NodeJS.ReadableStream | null) => {
+    let partial = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      partial += chunk;
+      const parts = partial.split('\n');
+      partial = parts.pop() ?? '';
+      for (const line of parts) {
+        lines.push(line);
+        if (lines.length > 200) lines.shift();
+        if (echo) process.stderr.write(`[${name}] ${line}\n`);
+        if (line.startsWith('READY ')) ready?.();
+      }
+    });
+  };
+  collect(child.stdout);
+  collect(child.stderr);
+  const exited = new Promise<ProcessExit>((resolve) => {
+    child.on('exit', (code, signal) => {
+      live.delete(child);
+      resolve({ code, signal });
+    });
+  });
+  const output = () => lines.join('\n');
+  const signal = async (sig: NodeJS.Signals): Promise<ProcessExit> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
+    return exited;
+  };
+  const handle: HostProcess = {
+    name,
+    pid: child.pid ?? -1,
+    exited,
+    output,
+    kill: () => signal('SIGKILL'),
+    terminate: async () => {
+      const started = performance.now();
+      const exit = await signal('SIGTERM');
+      return { ...exit, elapsedMs: Math.round(performance.now() - started) };
+    },
+  };
+  return new Promise<HostProcess>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`host process ${name} not READY within ${readyTimeoutMs} ms:\n${output()}`));
+    }, readyTimeoutMs);
+    ready = () => {
+      clearTimeout(timer);
+      resolve(handle);
+    };
+    void exited.then((exit) => {
+      clearTimeout(timer);
+      reject(
+        new Error(`host process ${name} exited before READY (code ${exit.code}, signal ${exit.signal}):\n${output()}`),
+      );
+    });
+  });
+};
+
+/** The effects of every child, read back from their files. */
+export interface HostEffects {
+  /** Every notification handed to a sender, in file order (a repeated id was sent again). */
+  readonly notifications: ReadonlyArray<Notification>;
+  /** Every gateway answer given. */
+  readonly gatewayCalls: ReadonlyArray<Extract<HostProcessEffect, { kind: 'gateway' }>>;
+  readonly rejections: ReadonlyArray<Extract<HostProcessEffect, { kind: 'rejection' }>>;
+  readonly failures: ReadonlyArray<Extract<HostProcessEffect, { kind: 'failure' }>>;
+}
+
+/**
+ * Reads the effects files. A process killed in the middle of a write may leave its last line
+ * cut short: such a line is skipped (and counted in `torn`).
+ */
+export const readHostEffects = (files: ReadonlyArray<string>): HostEffects & { readonly torn: number } => {
+  const notifications: Notification[] = [];
+  const gatewayCalls: Array<Extract<HostProcessEffect, { kind: 'gateway' }>> = [];
+  const rejections: Array<Extract<HostProcessEffect, { kind: 'rejection' }>> = [];
+  const failures: Array<Extract<HostProcessEffect, { kind: 'failure' }>> = [];
+  let torn = 0;
+  for (const file of files) {
+    if (!existsSync(file)) continue;
+    for (const line of readFileSync(file, 'utf8').split('\n')) {
+      if (line.trim() === '') continue;
+      let effect: HostProcessEffect;
+      try {
+        effect = JSON.parse(line) as HostProcessEffect;
+      } catch {
+        torn += 1;
+        continue;
+      }
+      if (effect.kind === 'notification') notifications.push(effect.notification);
+      else if (effect.kind === 'gateway') gatewayCalls.push(effect);
+      else if (effect.kind === 'rejection') rejections.push(effect);
+      else failures.push(effect);
+    }
+  }
+  return { notifications, gatewayCalls, rejections, failures, torn };
+};
+
+/** A scratch directory for the effects files of one spec; `close()` removes it. */
+export const openScratchDir = (
+  prefix: string,
+): { readonly path: string; file(name: string): string; close(): void } => {
+  const path = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  return {
+    path,
+    file: (name) => join(path, `${name}.jsonl`),
+    close: () => rmSync(path, { recursive: true, force: true }),
+  };
+};
+
+/** A Kafka broker for one spec file (KAFKA_BROKERS, or the local broker of scripts/kafka/broker.sh). */
+export interface HostTestBroker {
+  readonly brokers: ReadonlyArray<string>;
+  /** A topic prefix no other run uses: `<prefix>-<8 hex>.` */
+  uniquePrefix(prefix: string): string;
+  /** Stops the local broker if this spec started it. */
+  close(): Promise<void>;
+}
+
+const localBrokerRunning = (): Promise<boolean> =>
+  new Promise((resolve) => {
+    const env = { ...process.env };
+    delete env.KAFKA_BROKERS;
+    execFile('bash', [BROKER_SH, 'status'], { env }, (error) => resolve(error === null));
+  });
+
+/** Opens a {@link HostTestBroker} through `ensureBroker()`, as the Kafka adapter's specs do. */
+export const openHostTestBroker = async (): Promise<HostTestBroker> => {
+  const external = (process.env.KAFKA_BROKERS ?? '').trim() !== '';
+  const wasRunning = external ? true : await localBrokerRunning();
+  const module = (await import(BROKER_MJS.href)) as {
+    ensureBroker: () => Promise<{ readonly brokers: string[]; readonly started: boolean; stop(): Promise<void> }>;
+  };
+  const broker = await module.ensureBroker();
+  return {
+    brokers: broker.brokers,
+    uniquePrefix: (prefix) => `${prefix}-${randomUUID().slice(0, 8)}.`,
+    close: async () => {
+      if (broker.started && !wasRunning) await broker.stop();
+    },
+  };
+};
+
+/** Resolves after `ms`. */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
