@@ -25,6 +25,12 @@ export interface KafkaMessagingOptions {
   readonly brokers: ReadonlyArray<string>;
   readonly clientId: string;
   readonly partitions: number;
+  /**
+   * Put in front of every consumer group id (the deployment's topic prefix): two deployments on
+   * one broker must not share a group, or kafkajs' leader assigns its own topics to the other's
+   * members, which drop them, and partitions go unread. Default none.
+   */
+  readonly groupPrefix?: string;
   /** Handler tries before a message goes to `<topic>.dlq` (default 5). */
   readonly maxAttempts?: number;
   readonly onDeadLetter: (line: string) => void;
@@ -55,7 +61,8 @@ export const kafkaMessaging = (options: KafkaMessagingOptions): MessagingBackend
   return {
     kind: 'kafka',
     publisher,
-    subscribe: (subscription) => consumer.subscribe(subscription),
+    subscribe: (subscription) =>
+      consumer.subscribe({ ...subscription, group: `${options.groupPrefix ?? ''}${subscription.group}` }),
     prepare: async (topics) => {
       await ensureTopics(
         kafka,

@@ -62,6 +62,7 @@ const buildMessaging = (
     brokers: m.brokers,
     clientId: m.clientId ?? `ordo-host-${config.instanceId}`,
     partitions: m.partitions ?? 8,
+    groupPrefix: m.topicPrefix ?? 'ordo.',
     onDeadLetter,
   });
 };

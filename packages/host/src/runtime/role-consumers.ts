@@ -38,6 +38,11 @@ export const roleConsumers = (
   const carrier = resolveService(container, T.ShippingSimulator);
   const timers = resolveService(container, T.Timers);
   const e = topics.events;
+  // Where timers live in this process (EventStoreDB), each start reads the timers topic from its
+  // beginning under a group of its own, so the pending timeouts are rebuilt (docs/host.md).
+  const backend = resolveService(container, T.StoreBackend);
+  const config = resolveService(container, T.Config);
+  const timersGroup = backend.kind === 'eventstoredb' ? `${G.timers}-${config.instanceId}-${Date.now()}` : G.timers;
   return [
     {
       role: 'saga',
@@ -66,7 +71,7 @@ export const roleConsumers = (
       topics: [e.order, e.payment, e.shipment],
       handle: (m) => notifications.handle(m),
     },
-    { role: 'timers', group: G.timers, topics: [topics.timers], handle: (m) => timers.apply(m) },
+    { role: 'timers', group: timersGroup, topics: [topics.timers], handle: (m) => timers.apply(m) },
   ];
 };
 

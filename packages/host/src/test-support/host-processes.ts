@@ -9,9 +9,25 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FulfilmentTimeouts, Notification } from '@ordo/domains';
+import { isDeepStrictEqual } from 'node:util';
+import type pg from 'pg';
+import { type AnyEvent, rebuildProjection, type RecordedEvent } from '@ordo/kernel';
+import {
+  type FulfilmentTimeouts,
+  type Notification,
+  type NotifiableEvent,
+  NOTIFICATION_CONSUMER,
+  notificationsFor,
+  notifyingEventTypes,
+  type PaymentEvent,
+} from '@ordo/domains';
+import type { Host } from '../composition/host';
 import type { HostRole, RuntimeSettings } from '../composition/host-config';
+import { projectionRunners } from '../composition/host-projections';
+import { HostTokens, resolveService } from '../composition/tokens';
 import type { HostProcessEffect } from '../runtime/host-process';
+import { checkInvariants, type InvariantResult } from '../simulation/invariants';
+import { eventually } from './shop';
 
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 const ENTRY = fileURLToPath(new URL('../runtime/host-process.ts', import.meta.url));
@@ -279,3 +295,173 @@ export const openHostTestBroker = async (): Promise<HostTestBroker> => {
 
 /** Resolves after `ms`. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Order ids not yet Completed or Cancelled after polling up to `timeoutMs` (empty when all are). */
+export const waitForTerminalOrders = async (
+  host: Host,
+  orderIds: ReadonlyArray<string>,
+  timeoutMs: number,
+): Promise<ReadonlyArray<string>> => {
+  let open = [...orderIds];
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const states = await Promise.all(open.map(async (id) => ({ id, state: await host.orderStatus(id) })));
+    open = states.filter((s) => s.state.status !== 'completed' && s.state.status !== 'cancelled').map((s) => s.id);
+    if (open.length === 0 || Date.now() >= until) return open;
+    await sleep(250);
+  }
+};
+
+/** What {@link checkMultiProcessRun} found: the invariants' verdicts and the figures behind them. */
+export interface MultiProcessVerdict {
+  /** `checkInvariants` on the log, the projections as stored, and the children's effects (sends deduplicated). */
+  readonly invariants: ReadonlyArray<InvariantResult>;
+  readonly orders: number;
+  readonly completed: number;
+  readonly cancelled: number;
+  /** Cancellation reasons (sku names folded) with their counts. */
+  readonly reasons: ReadonlyMap<string, number>;
+  /** Orders with more than one PaymentCaptured event. */
+  readonly capturedTwice: ReadonlyArray<string>;
+  readonly captures: number;
+  /** Notification ids the log calls for. */
+  readonly expectedNotifications: number;
+  /** Notifications handed to senders (lines), and how many of them repeated an id. */
+  readonly notificationsSent: number;
+  readonly duplicateSends: number;
+  /** Expected ids that no sender got. */
+  readonly neverSent: ReadonlyArray<string>;
+  /** Rows of the notifications inbox; expected ids without one; rows no event calls for. */
+  readonly inboxRows: number;
+  readonly missingInInbox: ReadonlyArray<string>;
+  readonly extraInInbox: ReadonlyArray<string>;
+  /** Gateway answers given, payments asked, and repeated asks (same payment again). */
+  readonly gatewayCalls: number;
+  readonly gatewayPayments: number;
+  readonly gatewayRepeats: number;
+  readonly rejections: ReadonlyArray<string>;
+  readonly failures: ReadonlyArray<string>;
+  readonly tornLines: number;
+}
+
+const rowsOf = async (pool: pg.Pool, sql: string, values: ReadonlyArray<unknown> = []) =>
+  (await pool.query<Record<string, unknown>>(sql, [...values])).rows;
+
+/** Notification ids the events of the log call for. */
+export const expectedNotificationIds = (events: ReadonlyArray<RecordedEvent<AnyEvent>>): ReadonlySet<string> => {
+  const types: ReadonlyArray<string> = notifyingEventTypes;
+  const ids = new Set<string>();
+  for (const e of events) {
+    if (!types.includes(e.event.type)) continue;
+    for (const n of notificationsFor(e as RecordedEvent<NotifiableEvent>)) ids.add(n.notificationId);
+  }
+  return ids;
+};
+
+/**
+ * Waits until the run has settled (no outbox backlog, every expected notification in the inbox,
+ * every projection equal to its rebuild, or `timeoutMs` passed), then reads the whole log, the
+ * notifications inbox and the children's effects and checks them: `checkInvariants` with the sends
+ * deduplicated (a repeated send is counted in `duplicateSends` for the caller to bound), plus the
+ * figures of {@link MultiProcessVerdict}. `host` is the parent's host on the same store.
+ */
+export const checkMultiProcessRun = async (options: {
+  readonly host: Host;
+  readonly pool: pg.Pool;
+  readonly effectsFiles: ReadonlyArray<string>;
+  readonly orderIds: ReadonlyArray<string>;
+  readonly settleTimeoutMs?: number;
+  readonly schema?: string;
+}): Promise<MultiProcessVerdict> => {
+  const { host, pool } = options;
+  const schema = options.schema ?? 'ordo';
+  const store = resolveService(host.container, HostTokens.EventStore);
+  const runners = projectionRunners(resolveService(host.container, HostTokens.Projections));
+  const inboxIds = async () =>
+    new Set(
+      (
+        await rowsOf(pool, `SELECT message_id FROM ${schema}.ordo_inbox WHERE consumer = $1`, [NOTIFICATION_CONSUMER])
+      ).map((r) => String(r.message_id)),
+    );
+  const compared = async () =>
+    Promise.all(
+      runners.map(async (r) => ({
+        name: r.name,
+        stored: (await r.stored()).model,
+        rebuilt: (await rebuildProjection(r.projection, (o) => store.readAll(o))).model,
+      })),
+    );
+  await eventually(
+    async () => {
+      const health = await host.health();
+      if (health.outboxPending > 0) return false;
+      const expected = expectedNotificationIds(await store.readAll());
+      const inbox = await inboxIds();
+      if ([...expected].some((id) => !inbox.has(id))) return false;
+      return (await compared()).every((p) => isDeepStrictEqual(p.stored, p.rebuilt));
+    },
+    options.settleTimeoutMs ?? 30_000,
+    500,
+  );
+  // The children write their audit every 200 ms.
+  await sleep(500);
+
+  const events = await store.readAll();
+  const effects = readHostEffects(options.effectsFiles);
+  const firstSends = new Map<string, Notification>();
+  for (const n of effects.notifications) if (!firstSends.has(n.notificationId)) firstSends.set(n.notificationId, n);
+  const invariants = checkInvariants({
+    events,
+    projections: await compared(),
+    sent: [...firstSends.values()],
+    rejections: effects.rejections,
+    failures: effects.failures.map((f) => `${f.instance}: ${f.failure.split('\n')[0]}`),
+  });
+
+  const states = await Promise.all(options.orderIds.map((id) => host.orderStatus(id)));
+  const reasons = new Map<string, number>();
+  for (const s of states) {
+    if (s.status !== 'cancelled') continue;
+    const reason = (s.cancelReason ?? '').replace(/ \(.*\)$/, '').replace(/sku-\d+/, 'sku-N');
+    reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+  }
+  const capturesByOrder = new Map<string, number>();
+  for (const e of events) {
+    if (e.event.type !== 'PaymentCaptured') continue;
+    const orderId = (e.event as Extract<PaymentEvent, { type: 'PaymentCaptured' }>).orderId;
+    capturesByOrder.set(orderId, (capturesByOrder.get(orderId) ?? 0) + 1);
+  }
+  const expected = expectedNotificationIds(events);
+  const inbox = await inboxIds();
+  const payments = new Set(effects.gatewayCalls.map((c) => c.paymentId));
+  return {
+    invariants,
+    orders: options.orderIds.length,
+    completed: states.filter((s) => s.status === 'completed').length,
+    cancelled: states.filter((s) => s.status === 'cancelled').length,
+    reasons,
+    capturedTwice: [...capturesByOrder].filter(([, n]) => n > 1).map(([id]) => id),
+    captures: [...capturesByOrder.values()].reduce((a, b) => a + b, 0),
+    expectedNotifications: expected.size,
+    notificationsSent: effects.notifications.length,
+    duplicateSends: effects.notifications.length - firstSends.size,
+    neverSent: [...expected].filter((id) => !firstSends.has(id)),
+    inboxRows: inbox.size,
+    missingInInbox: [...expected].filter((id) => !inbox.has(id)),
+    extraInInbox: [...inbox].filter((id) => !expected.has(id)),
+    gatewayCalls: effects.gatewayCalls.length,
+    gatewayPayments: payments.size,
+    gatewayRepeats: effects.gatewayCalls.length - payments.size,
+    rejections: effects.rejections.map((r) => `${r.type}:${r.code}`),
+    failures: effects.failures.map((f) => f.failure),
+    tornLines: effects.torn,
+  };
+};
+
+/** `reason count; reason count` of a verdict's cancellation reasons. */
+export const formatReasons = (reasons: ReadonlyMap<string, number>): string =>
+  [...reasons].map(([r, c]) => `${r} ${c}`).join('; ');
+
+/** The violations of a verdict's invariants, one line each (empty when all hold). */
+export const brokenInvariants = (verdict: MultiProcessVerdict): ReadonlyArray<string> =>
+  verdict.invariants.flatMap((r) => r.violations.map((v) => `${r.invariant}: ${v}`));

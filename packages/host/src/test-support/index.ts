@@ -2,3 +2,25 @@
 export { openHostTestDatabase } from './test-database';
 export type { HostTestDatabase } from './test-database';
 export { eventually, openShop, testOrder } from './shop';
+export {
+  brokenInvariants,
+  checkMultiProcessRun,
+  expectedNotificationIds,
+  formatReasons,
+  hostProcessEnv,
+  openHostTestBroker,
+  openScratchDir,
+  readHostEffects,
+  runHostProcess,
+  sleep,
+  startHostProcess,
+  waitForTerminalOrders,
+} from './host-processes';
+export type {
+  HostEffects,
+  HostProcess,
+  HostProcessOptions,
+  HostTestBroker,
+  MultiProcessVerdict,
+  ProcessExit,
+} from './host-processes';
