@@ -1,15 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import * as E from 'fp-ts/Either';
 import { systemClock } from '@ordo/adapter-memory';
-import { type AnyEvent, domainError, fold, rebuildProjection, validationError } from '@ordo/kernel';
+import { type AnyEvent, fold, rebuildProjection } from '@ordo/kernel';
 import { createFulfilmentSaga, type OrderEvent, orderDecider, orderStreamId } from '@ordo/domains';
-import { eventStoreDbStore } from '../backends/eventstoredb-store';
-import { kafkaMessaging } from '../backends/kafka-messaging';
-import { memoryMessaging } from '../backends/memory-messaging';
-import { memoryStore } from '../backends/memory-store';
+import { buildMessaging, buildStore } from '../backends/build-backends';
 import type { MessagingBackend } from '../backends/messaging-backend';
-import { postgresStore } from '../backends/postgres-store';
-import type { StoreBackend, StoreBackendContext } from '../backends/store-backend';
 import { commerceOutboxMapping } from '../messaging/commerce-outbox';
 import { hostTopics } from '../messaging/topics';
 import { hostHealth } from '../runtime/host-health-check';
@@ -18,54 +12,16 @@ import { roleWorkers } from '../runtime/role-workers';
 import { checkInvariants } from '../simulation/invariants';
 import type { ProjectionRunner } from '../workers/projection-runner';
 import { container as rootContainer } from './di';
-import { HostConfigError, type ResolvedHostConfig, validateHostConfig } from './host-config';
+import { HostConfigError, validateHostConfig } from './host-config';
 import { createHostAudit, describeError } from './host-audit';
 import { HostStoppedError } from './host-errors';
 import { HOST_SERVICE_OPTION_NAMES, type HostConfig } from './host-options';
 import { projectionRunners } from './host-projections';
 import { registerHostServices } from './host-services';
-import type { CommerceCommand, ExecuteContext, ExecuteResult, Host } from './host';
+import type { Host } from './host';
+import { createHostCommands } from './host-commands';
 import { createIdlePump } from './idle-pump';
 import { HostTokens as T, resolveService } from './tokens';
-
-const buildStore = async (config: ResolvedHostConfig, context: StoreBackendContext): Promise<StoreBackend> => {
-  const s = config.store;
-  switch (s.kind) {
-    case 'memory':
-      return memoryStore(context, s.relay === undefined ? {} : { relay: s.relay });
-    case 'postgres':
-      return postgresStore(context, {
-        ...(s.connectionString === undefined ? {} : { connectionString: s.connectionString }),
-        ...(s.pool === undefined ? {} : { pool: s.pool }),
-        ...(s.schema === undefined ? {} : { schema: s.schema }),
-        ...(s.maxConnections === undefined ? {} : { maxConnections: s.maxConnections }),
-        ...(s.migrate === undefined ? {} : { migrate: s.migrate }),
-      });
-    case 'eventstoredb':
-      return eventStoreDbStore(context, s.connectionString);
-  }
-};
-
-const buildMessaging = (
-  config: ResolvedHostConfig,
-  options: HostConfig,
-  onDeadLetter: (line: string) => void,
-): MessagingBackend => {
-  const m = config.messaging;
-  if (m.kind === 'memory') {
-    return memoryMessaging({
-      ...(options.simulation?.bus === undefined ? {} : { bus: options.simulation.bus }),
-      onDeadLetter,
-    });
-  }
-  return kafkaMessaging({
-    brokers: m.brokers,
-    clientId: m.clientId ?? `ordo-host-${config.instanceId}`,
-    partitions: m.partitions ?? 8,
-    groupPrefix: m.topicPrefix ?? 'ordo.',
-    onDeadLetter,
-  });
-};
 
 /**
  * Creates the commerce system on the configured backends and starts the roles this process runs:
@@ -154,6 +110,13 @@ export const createHost = async (options: HostConfig = {}): Promise<Host> => {
   const ensureRunning = (operation: string) => {
     if (stopped) throw new HostStoppedError(operation);
   };
+  const commands = createHostCommands({
+    routes,
+    ids,
+    clock,
+    hasher,
+    ensureRunning: () => ensureRunning('execute a command'),
+  });
   const manualOnly = (operation: string) => {
     if (pump === undefined) {
       throw new HostConfigError([
@@ -161,21 +124,6 @@ export const createHost = async (options: HostConfig = {}): Promise<Host> => {
       ]);
     }
     return pump;
-  };
-
-  const execute = async (command: CommerceCommand, context: ExecuteContext = {}): Promise<ExecuteResult> => {
-    ensureRunning('execute a command');
-    const type = typeof command === 'object' && command !== null ? (command as { type?: unknown }).type : undefined;
-    const route = typeof type === 'string' && Object.hasOwn(routes, type) ? routes[type] : undefined;
-    // Only the domains' handlers are open to callers: the payment service's route is the saga's.
-    if (route?.kind !== 'handler') {
-      return E.left(domainError('unknown_command', `no command handler for type '${String(type)}'`, { type }));
-    }
-    return route.handler.handleUntrusted(command, {
-      ...context,
-      commandId: context.commandId ?? ids.next(),
-      occurredAt: context.occurredAt ?? clock.now().toISOString(),
-    });
   };
 
   // Each projection's stored model with the model a rebuild from position zero gives, for the invariants.
@@ -219,38 +167,8 @@ export const createHost = async (options: HostConfig = {}): Promise<Host> => {
     clock,
     roles: config.roles,
     run,
-    execute,
-    registerCustomer: async (customer, context = {}) => {
-      ensureRunning('register a customer');
-      const { customerId, email, password } = customer;
-      if (typeof password !== 'string' || password.length === 0) {
-        // The password never reaches a codec (only its hash does), so it is checked here.
-        return E.left(
-          validationError([{ path: 'password', expected: 'non-empty string', actual: '<hidden>' }], 'customer'),
-        );
-      }
-      const at = customer.at ?? clock.now().toISOString();
-      const base = context.commandId ?? ids.next();
-      const passwordHash = await hasher.hash(password);
-      const reserved = await execute(
-        { type: 'ReserveEmail', email, customerId, at },
-        { ...context, commandId: `${base}:reserve-email` },
-      );
-      if (E.isLeft(reserved)) return reserved;
-      const registered = await execute(
-        { type: 'RegisterCustomer', customerId, email, passwordHash, at },
-        { ...context, commandId: `${base}:register` },
-      );
-      // Give the address back so the customer can try again, but only if this call reserved it: a
-      // customer who already held it (a repeated registration) keeps it.
-      if (E.isLeft(registered) && reserved.right.events.length > 0) {
-        await execute(
-          { type: 'ReleaseEmail', email, customerId, at },
-          { ...context, commandId: `${base}:release-email` },
-        );
-      }
-      return registered;
-    },
+    execute: commands.execute,
+    registerCustomer: commands.registerCustomer,
     runUntilIdle: async (idleOptions) => {
       ensureRunning('run the workers');
       return manualOnly('runUntilIdle').run(idleOptions);
