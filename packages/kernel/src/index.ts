@@ -116,6 +116,7 @@ export type {
   OutboxRelay,
   OutboxRelayHealth,
   OutboxRelayOptions,
+  RelayLoopOptions,
 } from './messaging';
 export type { Clock, IdGenerator, Scheduler } from './runtime';
 export { backoffDelay, createWorkerLoop, wait } from './runtime';

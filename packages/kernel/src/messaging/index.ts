@@ -12,6 +12,6 @@ export type { OutboxMapping, OutboxMessage, OutboxRouting, OutgoingMessage } fro
 export type { Publisher } from './publisher';
 export { relayOnce } from './relay-once';
 export { createOutboxRelay } from './outbox-relay';
-export type { OutboxRelay, OutboxRelayHealth, OutboxRelayOptions } from './outbox-relay';
+export type { OutboxRelay, OutboxRelayHealth, OutboxRelayOptions, RelayLoopOptions } from './outbox-relay';
 export { createLogRelay } from './log-relay';
 export type { LogRelay, LogRelayHealth, LogRelayOptions } from './log-relay';

@@ -1,16 +1,13 @@
 import type { AnyEvent, EventStore } from '../event-store/event-store';
 import { invalidOptionError } from '../model/errors';
 import type { CheckpointStore } from '../projections/checkpoint-store';
-import type { BackoffPolicy } from '../runtime/backoff';
-import type { Clock } from '../runtime/clock';
-import type { Wait } from '../runtime/wait';
 import { createWorkerLoop } from '../runtime/worker-loop';
-import type { OutboxRelay, OutboxRelayHealth } from './outbox-relay';
+import type { OutboxRelay, OutboxRelayHealth, RelayLoopOptions } from './outbox-relay';
 import type { OutboxMapping } from './outgoing-message';
 import type { Publisher } from './publisher';
 
 /** Options of {@link createLogRelay}. */
-export interface LogRelayOptions<Ev extends AnyEvent = AnyEvent> {
+export interface LogRelayOptions<Ev extends AnyEvent = AnyEvent> extends RelayLoopOptions {
   /** The log followed: every event of the store, in global order (`readAll` with `after` and `maxCount`). */
   readonly store: Pick<EventStore<Ev>, 'readAll'>;
   /** Where the relay keeps its position, under {@link LogRelayOptions.name}. */
@@ -39,16 +36,8 @@ export interface LogRelayOptions<Ev extends AnyEvent = AnyEvent> {
    * is not a bigint fails the pass.
    */
   readonly floor?: () => bigint | undefined;
-  /** Wait after a failed pass, growing per consecutive failure. Default 200 ms doubling up to 5 s, jitter 0.2. */
-  readonly backoff?: BackoffPolicy;
   /** Told about every failed pass (read, mapping, publish or checkpoint save), with the consecutive failure count. */
   readonly onError?: (error: unknown, failures: number) => void;
-  /** How the loop waits. Default: the runtime's `setTimeout`. */
-  readonly wait?: Wait;
-  /** Stamps the health report's times; without it they stay unset. */
-  readonly clock?: Clock;
-  /** The backoff's jitter source, numbers in [0, 1). Default: a sequence seeded by the name. */
-  readonly random?: () => number;
 }
 
 /** What {@link LogRelay.health} reports: the outbox relay's report, and where the relay is in the log. */

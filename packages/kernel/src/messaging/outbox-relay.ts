@@ -9,7 +9,7 @@ import type { Publisher } from './publisher';
 import { relayOnce } from './relay-once';
 
 /** Options of {@link createOutboxRelay}. */
-export interface OutboxRelayOptions {
+export interface OutboxRelayOptions extends RelayLoopOptions {
   readonly outbox: Outbox;
   readonly publisher: Publisher;
   /**
@@ -34,18 +34,22 @@ export interface OutboxRelayOptions {
    * `relayOnce` passes. See {@link createOutboxRelay}.
    */
   readonly pipeline?: boolean | number;
-  /** Wait after a failed pass, growing per consecutive failure. Default 200 ms doubling up to 5 s, jitter 0.2. */
-  readonly backoff?: BackoffPolicy;
   /**
    * Told about every failed pass, with the consecutive failure count (0 for a failed mark, which
    * only delays: those messages are published again). The relay keeps retrying either way.
    */
   readonly onError?: (error: unknown, failures: number) => void;
+}
+
+/** How a relay's loop waits and backs off: the options both relays (outbox and log) take. */
+export interface RelayLoopOptions {
+  /** Wait after a failed pass, growing per consecutive failure. Default 200 ms doubling up to 5 s, jitter 0.2. */
+  readonly backoff?: BackoffPolicy;
   /** How the loop waits. Default: the runtime's `setTimeout`. */
   readonly wait?: Wait;
   /** Stamps the health report's times; without it they stay unset. */
   readonly clock?: Clock;
-  /** The backoff's jitter source, numbers in [0, 1). Default: a sequence seeded by the owner id. */
+  /** The backoff's jitter source, numbers in [0, 1). Default: a sequence seeded by the relay's name. */
   readonly random?: () => number;
 }
 
