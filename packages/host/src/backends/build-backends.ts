@@ -44,6 +44,7 @@ export const buildMessaging = (
     brokers: m.brokers,
     clientId: m.clientId ?? `ordo-host-${config.instanceId}`,
     partitions: m.partitions ?? 8,
+    concurrency: m.concurrency ?? 4,
     groupPrefix: m.topicPrefix ?? 'ordo.',
     onDeadLetter,
   });

@@ -25,6 +25,8 @@ export interface KafkaMessagingOptions {
   readonly brokers: ReadonlyArray<string>;
   readonly clientId: string;
   readonly partitions: number;
+  /** Partitions each consumer handles at once (each one in order). */
+  readonly concurrency: number;
   /**
    * Put in front of every consumer group id (the deployment's topic prefix): two deployments on
    * one broker must not share a group, or kafkajs' leader assigns its own topics to the other's

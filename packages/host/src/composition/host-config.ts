@@ -56,8 +56,13 @@ export type MessagingConfig =
       readonly topicPrefix?: string;
       /** Partitions of the topics the host creates (default 8); existing topics are left alone. */
       readonly partitions?: number;
-      /** kafkajs client id (default `ordo-host`). */
+      /** kafkajs client id (default `ordo-host-<instanceId>`). */
       readonly clientId?: string;
+      /**
+       * Partitions each consumer handles at once, each in order (default 4): more overlaps the
+       * appends of different streams, which group commit then writes together.
+       */
+      readonly concurrency?: number;
     };
 
 /** Intervals and bounds of the runtime's worker loops; every one has a default. */
@@ -205,7 +210,7 @@ export const validateHostConfig = (
   else if (m.kind === 'memory') {
     known('messaging.', m, ['kind']);
   } else if (m.kind === 'kafka') {
-    known('messaging.', m, ['kind', 'brokers', 'topicPrefix', 'partitions', 'clientId']);
+    known('messaging.', m, ['kind', 'brokers', 'topicPrefix', 'partitions', 'clientId', 'concurrency']);
     const brokers = m.brokers;
     if (!Array.isArray(brokers) || brokers.length === 0)
       issue('messaging.brokers', 'a non-empty list of host:port', brokers);

@@ -80,8 +80,15 @@ export interface CommandDispatcherOptions {
  * without a route is rejected with `unknown_command`. A conflict that outlived the handler's
  * retries throws {@link DispatchConflictError} and records nothing: dispatch it again.
  *
- * The inbox record and the handler's append are one step in memory; on PostgreSQL they belong in
- * one transaction (the inbox's `Tx`), which the command handler port does not take yet.
+ * No inbox transaction is held while the handler runs: the dispatcher asks the inbox whether the
+ * id was handled, runs the handler (whose append deduplicates by command id in the stream), tells
+ * `onRejected` of a refusal, and only then records the id. Holding the inbox's transaction (one
+ * pooled connection) while the append waited for another from the same pool deadlocked a busy
+ * PostgreSQL host once every connection was such a transaction. The price is a narrow window: a
+ * crash after a refusal was reported and before it was recorded lets a redelivery decide again;
+ * if the command then succeeds late, the saga (told of the refusal already) undoes it as a late
+ * answer. Two deliveries of one command at once both run: the append lands once, a rejection may
+ * be reported twice under one message id, which the saga drops.
  */
 export const createCommandDispatcher = (options: CommandDispatcherOptions): CommandDispatcher => {
   const consumer = options.consumer ?? 'command-dispatcher';
@@ -112,10 +119,14 @@ export const createCommandDispatcher = (options: CommandDispatcherOptions): Comm
   };
   return {
     dispatch: async (envelope, dispatchOptions = {}) => {
-      const handled = await options.inbox.handleOnce(consumer, envelope.commandId, () =>
-        run(envelope, dispatchOptions),
-      );
-      const outcome: DispatchOutcome = handled.duplicate ? { kind: 'duplicate' } : handled.result;
+      if (await options.inbox.has(consumer, envelope.commandId)) {
+        const duplicate: DispatchOutcome = { kind: 'duplicate' };
+        options.observe?.(envelope, duplicate);
+        return duplicate;
+      }
+      const outcome = await run(envelope, dispatchOptions);
+      // Recorded once its effect (and the report of a refusal) is done; nothing runs inside.
+      await options.inbox.handleOnce(consumer, envelope.commandId, async () => undefined);
       options.observe?.(envelope, outcome);
       return outcome;
     },
