@@ -52,6 +52,7 @@ export const kafkaMessaging = (options: KafkaMessagingOptions): MessagingBackend
     maxAttempts: options.maxAttempts ?? 5,
     sessionTimeoutMs: 10_000,
     heartbeatIntervalMs: 1_000,
+    partitionsConsumedConcurrently: options.concurrency,
     onEvent: (event) => {
       if (event.type === 'dead-lettered') {
         options.onDeadLetter(
