@@ -48,8 +48,18 @@ export {
   orderRejectionCodes,
   orderStreamId,
   orderTotal,
+  customerOrdersProjection,
+  ordersOfCustomer,
 } from './order';
-export type { OrderCommand, OrderEvent, OrderState, OrderStatus, PlacedOrder } from './order';
+export type {
+  CustomerOrders,
+  OrderCommand,
+  OrderEvent,
+  OrderState,
+  OrderStatus,
+  OrderSummary,
+  PlacedOrder,
+} from './order';
 export {
   AuthorizationDecision,
   PaymentCommands,

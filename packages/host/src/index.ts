@@ -89,6 +89,7 @@ export type {
   StopReport,
   WorkerStatus,
 } from './runtime';
+export { runCommerceDemo } from './demo';
 export { createScryptPasswordHasher } from './identity/scrypt-password-hasher';
 export type { ScryptSettings } from './identity/scrypt-password-hasher';
 export {
@@ -167,3 +168,29 @@ export type {
   RejectionRecord,
   Token,
 } from './composition';
+export {
+  CONFLICT_CODES,
+  HTTP_API_VERSION,
+  UnsupportedCodecError,
+  codecToJsonSchema,
+  createHttpServer,
+  resolveHttpOptions,
+  statusOfDomainCode,
+} from './http';
+export type {
+  BootstrapAdmin,
+  HttpAuthOptions,
+  HttpIdempotencyOptions,
+  HttpOptions,
+  HttpRateLimitOptions,
+  HttpServer,
+  JsonSchema,
+  OpaqueSchemas,
+  OpenApiDocument,
+  OpenApiOperation,
+  Principal,
+  ProblemBody,
+  ProblemIssue,
+  ResolvedHttpOptions,
+  Role,
+} from './http';

@@ -9,3 +9,5 @@ export { OrderEvents } from './events';
 export type { OrderEvent } from './events';
 export { isOrderTerminal, orderDecider, orderRejectionCodes, orderStreamId } from './decider';
 export type { OrderState, OrderStatus, PlacedOrder } from './decider';
+export { customerOrdersProjection, ordersOfCustomer } from './customer-orders';
+export type { CustomerOrders, OrderSummary } from './customer-orders';

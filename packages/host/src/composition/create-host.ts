@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { systemClock } from '@ordo/adapter-memory';
 import { type AnyEvent, fold, rebuildProjection } from '@ordo/kernel';
-import { createFulfilmentSaga, type OrderEvent, orderDecider, orderStreamId } from '@ordo/domains';
+import { createFulfilmentSaga, type OrderEvent, orderDecider, ordersOfCustomer, orderStreamId } from '@ordo/domains';
 import { buildMessaging, buildStore } from '../backends/build-backends';
 import type { MessagingBackend } from '../backends/messaging-backend';
 import { commerceOutboxMapping } from '../messaging/commerce-outbox';
@@ -189,6 +189,8 @@ export const createHost = async (options: HostConfig = {}): Promise<Host> => {
     revenue: async () => (await projections.revenue.stored()).model,
     funnel: async () => (await projections.funnel.stored()).model,
     catalog: async () => (await projections.catalog.stored()).model,
+    customerOrders: async (customerId) =>
+      ordersOfCustomer((await projections.customerOrders.stored()).model, customerId),
     notifications: () => sender.sent(),
     checkInvariants: async () =>
       checkInvariants({

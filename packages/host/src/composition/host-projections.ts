@@ -1,6 +1,8 @@
 import type { AnyEvent, EventStore } from '@ordo/kernel';
 import {
   type CatalogEvent,
+  type CustomerOrders,
+  customerOrdersProjection,
   type InventoryEvent,
   type OrderEvent,
   type OrderFunnel,
@@ -26,6 +28,8 @@ export interface HostProjections {
   readonly funnel: ProjectionRunner<OrderEvent, OrderFunnel>;
   readonly stockLevels: ProjectionRunner<InventoryEvent, StockLevels>;
   readonly catalog: ProjectionRunner<CatalogEvent, ProductCatalog>;
+  /** Each customer's orders (what `GET /orders` lists). */
+  readonly customerOrders: ProjectionRunner<OrderEvent, CustomerOrders>;
 }
 
 /**
@@ -33,9 +37,13 @@ export interface HostProjections {
  * its event types and ignores the rest, so feeding any of them the whole log is safe.
  */
 export const projectionRunners = (projections: HostProjections): ReadonlyArray<ProjectionRunner<AnyEvent, unknown>> =>
-  [projections.revenue, projections.funnel, projections.stockLevels, projections.catalog] as unknown as ReadonlyArray<
-    ProjectionRunner<AnyEvent, unknown>
-  >;
+  [
+    projections.revenue,
+    projections.funnel,
+    projections.stockLevels,
+    projections.catalog,
+    projections.customerOrders,
+  ] as unknown as ReadonlyArray<ProjectionRunner<AnyEvent, unknown>>;
 
 /**
  * Creates the host's projection runners on `store`, each keeping its model in a state store from
@@ -64,6 +72,12 @@ export const createHostProjections = (
     projection: productCatalogProjection,
     store,
     states: states<ProductCatalog>(),
+    batchSize,
+  }),
+  customerOrders: createProjectionRunner({
+    projection: customerOrdersProjection,
+    store,
+    states: states<CustomerOrders>(),
     batchSize,
   }),
 });

@@ -9,6 +9,7 @@ import type {
   Notification,
   OrderCommand,
   OrderFunnel,
+  OrderSummary,
   OrderState,
   PaymentCommand,
   ProductCatalog,
@@ -111,6 +112,8 @@ export interface Host {
   funnel(): Promise<OrderFunnel>;
   /** The product catalog, as of the last run. */
   catalog(): Promise<ProductCatalog>;
+  /** One customer's orders with their status, oldest first, as of the last run. */
+  customerOrders(customerId: string): Promise<ReadonlyArray<OrderSummary>>;
   /** Every notification sent, in order (each notification id once). */
   notifications(): ReadonlyArray<Notification>;
   /**

@@ -14,9 +14,18 @@
  * throughput in orders per second. Exits with 1 when a seed failed (0 with a planted bug found).
  */
 import { writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
 import { isPlantedBug, plantedBugs } from './planted-bugs';
-import { failureLine, runSimulation, type SimulationOptions, type SimulationReport } from './run-simulation';
+import { failureLine, runSimulation, type SimulationOptions } from './run-simulation';
+import {
+  describeReport,
+  plantedBugLine,
+  runSweep,
+  seedOptions,
+  sweepExitCode,
+  sweepJson,
+  sweepSummaryLine,
+  type SweepOptions,
+} from './sweep';
 
 interface CliOptions {
   seed?: number;
@@ -95,102 +104,24 @@ export const parseArgs = (argv: ReadonlyArray<string>): CliOptions => {
   return options;
 };
 
-const simulationOptions = (cli: CliOptions, seed: number): SimulationOptions => ({
-  seed,
-  ...(cli.orders === undefined ? {} : { orders: cli.orders }),
-  ...(cli.crashes === undefined ? {} : { crashes: cli.crashes }),
-  ...(cli.plantedBug === undefined ? {} : { plantedBug: cli.plantedBug }),
-});
-
-const describe = (r: SimulationReport): string =>
-  [
-    `seed ${r.seed}: ${r.ok ? 'ok' : 'FAILED'}`,
-    `  orders ${r.orders}: ${r.completed} completed, ${r.cancelled} cancelled`,
-    ...Object.entries(r.cancelReasons).map(([reason, n]) => `    ${n} x ${reason}`),
-    `  ${r.steps} steps, ${r.events} events, ${r.deliveries} deliveries (${r.redeliveries} redelivered), ${r.timeoutsFired} timeouts fired, ${r.lateAnswers} late answers undone`,
-    `  crashes: ${
-      Object.entries(r.crashes)
-        .map(([w, n]) => `${w} ${n}`)
-        .join(', ') || 'none'
-    }`,
-    `  gateway: ${Object.entries(r.gateway)
-      .map(([k, n]) => `${k} ${n}`)
-      .join(', ')}`,
-    `  rejections: ${
-      Object.entries(r.rejections)
-        .map(([k, n]) => `${k} ${n}`)
-        .join(', ') || 'none'
-    }`,
-    `  ${r.simulatedSeconds} s simulated in ${r.elapsedMs.toFixed(0)} ms`,
-    ...r.invariants.map(
-      (i) =>
-        `  ${i.violations.length === 0 ? 'ok  ' : 'FAIL'} ${i.invariant}${i.violations.map((v) => `\n         ${v}`).join('')}`,
-    ),
-  ].join('\n');
-
 const main = async (): Promise<void> => {
   const cli = parseArgs(process.argv.slice(2));
   if (cli.seed !== undefined) {
-    const options = simulationOptions(cli, cli.seed);
+    const options = seedOptions(cli, cli.seed);
     const report = await runSimulation(options);
-    console.log(describe(report));
+    console.log(describeReport(report));
     if (!report.ok) console.log(failureLine(report, options));
     process.exitCode = report.ok ? 0 : 1;
     return;
   }
-  const started = performance.now();
-  let orders = 0;
-  let completed = 0;
-  let cancelled = 0;
-  let failed = 0;
-  let run = 0;
-  let firstFailure: { seed: number; seconds: number } | undefined;
-  for (let seed = cli.from; seed < cli.from + cli.seeds; seed++) {
-    const options = simulationOptions(cli, seed);
-    const report = await runSimulation(options);
-    run += 1;
-    orders += report.orders;
-    completed += report.completed;
-    cancelled += report.cancelled;
-    if (!report.ok) {
-      failed += 1;
-      firstFailure ??= { seed, seconds: (performance.now() - started) / 1000 };
-      console.log(failureLine(report, options));
-      if (cli.plantedBug !== undefined && !cli.keepGoing) break;
-    }
-  }
-  const seconds = (performance.now() - started) / 1000;
-  if (cli.json !== undefined) {
-    const summary = {
-      benchmark: 'simulation',
-      date: new Date().toISOString(),
-      node: process.version,
-      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', loadAverage: loadavg() },
-      seeds: { from: cli.from, run },
-      ordersPerSeed: cli.orders ?? 'default',
-      crashesPerSeed: cli.crashes ?? 'default',
-      orders,
-      completed,
-      cancelled,
-      failedSeeds: failed,
-      seconds: Number(seconds.toFixed(2)),
-      ordersPerSecond: Math.round(orders / seconds),
-    };
-    writeFileSync(cli.json, `${JSON.stringify(summary, null, 2)}\n`);
-  }
-  console.log(
-    `${run} seeds (${cli.from}..${cli.from + run - 1}), ${failed} failed; ${orders} orders (${completed} completed, ${cancelled} cancelled) in ${seconds.toFixed(1)} s: ${(orders / seconds).toFixed(0)} orders/s`,
-  );
-  if (cli.plantedBug !== undefined) {
-    console.log(
-      firstFailure === undefined
-        ? `planted bug ${cli.plantedBug} NOT found in ${run} seeds`
-        : `planted bug ${cli.plantedBug} found at seed ${firstFailure.seed} after ${firstFailure.seed - cli.from + 1} seed(s), ${firstFailure.seconds.toFixed(2)} s`,
-    );
-    process.exitCode = firstFailure === undefined ? 1 : 0;
-    return;
-  }
-  process.exitCode = failed === 0 ? 0 : 1;
+  const sweep: SweepOptions = { ...cli, from: cli.from, seeds: cli.seeds };
+  const summary = await runSweep(sweep, (report, options) => {
+    if (!report.ok) console.log(failureLine(report, options));
+  });
+  if (cli.json !== undefined) writeFileSync(cli.json, `${JSON.stringify(sweepJson(sweep, summary), null, 2)}\n`);
+  console.log(sweepSummaryLine(summary));
+  if (cli.plantedBug !== undefined) console.log(plantedBugLine(cli.plantedBug, summary));
+  process.exitCode = sweepExitCode(sweep, summary);
 };
 
 await main();
