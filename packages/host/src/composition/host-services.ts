@@ -113,6 +113,7 @@ export const registerHostServices = (
       store: resolveService(c, T.EventStore),
       clock: resolveService(c, T.Clock),
       inputCodec: FulfilmentInputCodec,
+      cacheSize: options.cacheSize ?? 1_000,
     }),
   );
 

@@ -4,6 +4,7 @@ import {
   type AnyEvent,
   type Clock,
   createCommandHandler,
+  createLruStateCache,
   type EventStore,
   narrowStore,
   type ProcessManager,
@@ -37,6 +38,12 @@ export interface SagaRunnerOptions<I extends AnyEvent, Ev extends AnyEvent, S, C
   readonly clock: Clock;
   /** Decodes inputs that arrive from outside (bus payloads); without it inputs are trusted. */
   readonly inputCodec?: t.Type<I, unknown, unknown>;
+  /**
+   * Saga streams whose state is kept between inputs (an LRU cache); without it every input folds
+   * its saga's whole stream first. A cached state another process moved on is caught by the
+   * append's expected version and read again.
+   */
+  readonly cacheSize?: number;
 }
 
 /**
@@ -67,6 +74,7 @@ export const createSagaRunner = <I extends AnyEvent, Ev extends AnyEvent, S, C e
     streamId: (input) => sagaStreamId(saga, saga.correlate(input) ?? ''),
     // Namespaced: an input's message id is another message's id, and event ids are unique store-wide.
     eventId: (messageId, index) => `${saga.name}:${messageId}:${index}`,
+    ...(options.cacheSize === undefined ? {} : { cache: createLruStateCache<S>(options.cacheSize) }),
   });
   return {
     handleInput: async (raw, messageId) => {
