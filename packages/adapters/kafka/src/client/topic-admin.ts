@@ -60,16 +60,29 @@ export const ensureTopics = async (
     const present = new Set(await admin.listTopics());
     const missing = checked.filter((spec) => !present.has(spec.topic));
     if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        timeout: options.timeoutMs ?? 30_000,
-        topics: missing.map((spec) => ({
-          topic: spec.topic,
-          ...(spec.partitions === undefined ? {} : { numPartitions: spec.partitions }),
-          ...(spec.replicationFactor === undefined ? {} : { replicationFactor: spec.replicationFactor }),
-          configEntries: Object.entries(spec.config).map(([name, value]) => ({ name, value })),
-        })),
-      });
+      const timeoutMs = options.timeoutMs ?? 30_000;
+      const until = Date.now() + timeoutMs;
+      try {
+        await admin.createTopics({
+          waitForLeaders: true,
+          timeout: timeoutMs,
+          topics: missing.map((spec) => ({
+            topic: spec.topic,
+            ...(spec.partitions === undefined ? {} : { numPartitions: spec.partitions }),
+            ...(spec.replicationFactor === undefined ? {} : { replicationFactor: spec.replicationFactor }),
+            configEntries: Object.entries(spec.config).map(([name, value]) => ({ name, value })),
+          })),
+        });
+      } catch (error) {
+        // A busy broker may answer the leader wait of a topic it has just created with
+        // UNKNOWN_TOPIC_OR_PARTITION (kafkajs retries only LEADER_NOT_AVAILABLE): wait here instead.
+        if ((error as { type?: unknown }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+        await waitForLeaders(
+          admin,
+          missing.map((spec) => spec.topic),
+          until,
+        );
+      }
     }
     const existingNames = checked.filter((spec) => present.has(spec.topic)).map((spec) => spec.topic);
     const metadata =
@@ -79,6 +92,20 @@ export const ensureTopics = async (
       existing: metadata.topics.map((t) => ({ topic: t.name, partitions: t.partitions.length })),
     };
   });
+};
+
+/** Polls topic metadata until every partition of `topics` has a leader, or throws at `until`. */
+const waitForLeaders = async (admin: Admin, topics: ReadonlyArray<string>, until: number): Promise<void> => {
+  for (;;) {
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (metadata.topics.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() >= until) throw error;
+    }
+    if (Date.now() >= until) throw new Error(`topics ${topics.join(', ')} have no leaders yet`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 };
 
 /** Deletes topics; names that do not exist are skipped. */
