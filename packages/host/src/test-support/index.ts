@@ -5,6 +5,7 @@ export { eventually, openShop, testOrder } from './shop';
 export {
   brokenInvariants,
   checkMultiProcessRun,
+  endedOrders,
   expectedNotificationIds,
   formatReasons,
   hostProcessEnv,
@@ -14,6 +15,7 @@ export {
   runHostProcess,
   sleep,
   startHostProcess,
+  throttleOrders,
   waitForTerminalOrders,
 } from './host-processes';
 export type {
