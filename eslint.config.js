@@ -4,7 +4,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/*.d.ts'] },
+  // .cache/ holds tools' own files (the Schemathesis venv of scripts/fuzz ships .js assets).
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/*.d.ts', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -18,7 +18,8 @@
  *   closes what it opens). For blocks that need nothing but PostgreSQL (or nothing at all).
  * - `ts continued`: compiled in the module of the README's TypeScript block before it, so a
  *   guide's blocks can build one program (definitions and imports carry over).
- * Blocks of other languages (sh, sql, json, js, plain) are not checked.
+ * Blocks of other languages (sh, sql, json, js, plain) are not checked here; the `sh walkthrough*`
+ * blocks of the root README are run by `scripts/readme-walkthrough.int.spec.ts`.
  *
  * One test per README; a failure names the README line, the block's fence line and the
  * diagnostic, e.g. `packages/adapters/postgres/README.md:57 (snippet at line 34): TS2304: Cannot
