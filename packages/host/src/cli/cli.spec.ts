@@ -7,7 +7,17 @@ import { runOrdo, startServe } from './test-support';
 test('ordo --help lists every command; a command has its own help with flags and variables', () => {
   const top = runOrdo(['--help']);
   assert.is(top.status, 0, top.stderr);
-  for (const c of ['serve', 'migrate', 'demo', 'sim', 'projections rebuild', 'dlq list', 'dlq replay', 'verify']) {
+  for (const c of [
+    'serve',
+    'migrate',
+    'demo',
+    'sim',
+    'load',
+    'projections rebuild',
+    'dlq list',
+    'dlq replay',
+    'verify',
+  ]) {
     assert.match(top.stdout, new RegExp(`\\n  ${c} `), c);
   }
   const serve = runOrdo(['serve', '--help']);
@@ -96,10 +106,115 @@ test('ordo demo runs the commerce demo', () => {
   assert.match(r.stdout, /invariants\s+OK \(\d+ checked\)/);
 });
 
-test('ordo load is not there yet', () => {
-  const r = runOrdo(['load']);
-  assert.is(r.status, 2);
-  assert.match(r.stderr, /ordo load: not yet/);
+test('ordo load: bad flags exit with 2 and name the flag; an unreachable server exits with 1', () => {
+  const cases: ReadonlyArray<readonly [ReadonlyArray<string>, Record<string, string>, RegExp]> = [
+    [['load', '--no-seed', '--concurrency', '0'], {}, /--concurrency must be an integer 1\.\.10000, got '0'/],
+    [['load', '--no-seed', '--rate', 'fast'], {}, /--rate must be an integer 1\.\.1000000, got 'fast'/],
+    [['load', '--no-seed', '--orders', '5', '--duration', '3s'], {}, /--orders and --duration do not go together/],
+    [
+      ['load', '--no-seed', '--duration', 'soon'],
+      {},
+      /--duration must be a duration such as 30s, 2m or 500ms, got 'soon'/,
+    ],
+    [['load', '--no-seed', '--settle-timeout', '-1s'], {}, /--settle-timeout must be a duration/],
+    [
+      ['load', '--no-seed', '--url', 'ftp://shop'],
+      {},
+      /--url must be an http:\/\/ or https:\/\/ URL, got 'ftp:\/\/shop'/,
+    ],
+    [['load', '--no-seed'], { ORDO_URL: 'shop' }, /ORDO_URL must be an http:\/\/ or https:\/\/ URL/],
+    [['load', '--no-seed', '--stock', '5'], {}, /--stock is for seeding; it does nothing with --no-seed/],
+    [['load'], {}, /seeding products and stock needs the admin: --admin-email and --admin-password/],
+    [['load', '--admin-email', 'a@example.com'], {}, /--admin-email needs --admin-password/],
+    [['load', '--no-seed', '--cancel-percent', '101'], {}, /--cancel-percent must be an integer 0\.\.100, got '101'/],
+    [['load', '--no-seed', '--users', '3'], {}, /unknown flag --users/],
+  ];
+  for (const [args, env, message] of cases) {
+    const r = runOrdo(args, env);
+    assert.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stderr, message, args.join(' '));
+    assert.match(r.stderr, /usage: ordo load /, args.join(' '));
+  }
+  const secret = runOrdo(['load', '--admin-password', 'hunter2-password']);
+  assert.is(secret.status, 2);
+  assert.not.match(secret.stderr, /hunter2/);
+  const gone = runOrdo(['load', '--no-seed', '--url', 'http://127.0.0.1:9']);
+  assert.is(gone.status, 1, gone.stderr);
+  assert.match(gone.stderr, /ordo load: cannot reach http:\/\/127\.0\.0\.1:9: .*is 'ordo serve' running there\?/);
+});
+
+test('ordo load against ordo serve: a small run passes its invariants and prints the summary', async () => {
+  const admin = ['--admin-email', 'admin@example.com', '--admin-password', 'admin-password-1'];
+  const serve = await startServe(['--port', '0', ...admin, '--rate-limit', '100000', '--auth-rate-limit', '1000']);
+  try {
+    const r = runOrdo([
+      'load',
+      '--url',
+      serve.url,
+      ...admin,
+      '--orders',
+      '24',
+      '--concurrency',
+      '4',
+      '--cancel-percent',
+      '25',
+      '--seed',
+      '7',
+    ]);
+    assert.is(r.status, 0, `${r.stdout}\n${r.stderr}`);
+    assert.ok(!r.stdout.includes('\r') && !r.stdout.includes(String.fromCharCode(27)), 'no bar on a pipe');
+    assert.match(r.stdout, /load: seeding 5 products with 1,000,000 units each/);
+    assert.match(r.stdout, /load: 24\/24 orders \(100%\)/);
+    assert.match(
+      r.stdout,
+      /ordo load: 24 sessions in [\d.]+ s against http:\/\/127\.0\.0\.1:\d+ \(4 shoppers at once, 4 customers, seed 7\)/,
+    );
+    assert.match(r.stdout, /throughput {2}[\d.]+ orders placed\/s, [\d.]+ requests\/s/);
+    assert.match(r.stdout, /operation +ok +failed +p50 +p90 +p99 +max\n {2}GET \/catalog +24 +0 /);
+    assert.match(r.stdout, /\n {2}POST \/orders +24 +0 /);
+    assert.match(r.stdout, /\n {2}GET \/orders\/\{id\} +24 +0 /);
+    assert.match(r.stdout, /latency histogram \(requests per range\)\n {2}ms +GET \/catalog/);
+    assert.match(r.stdout, /placed +24\n {2}completed +\d+\n {2}cancelled +\d+/);
+    assert.match(r.stdout, /cancelled +[1-9]\d* \(changed_my_mind: \d+/, 'the cancelled orders, by reason');
+    assert.match(r.stdout, /ok {4}every placed order is terminal within 30 s: 24 of 24/);
+    assert.match(r.stdout, /ok {4}stock: received = available \+ reserved \+ shipped: 5 skus/);
+    assert.match(r.stdout, /ok {4}revenue = completed orders' totals: \+[\d,]+ EUR gross over \d+ completed orders/);
+    assert.match(r.stdout, /all invariants hold\n$/);
+    assert.not.match(r.stdout + r.stderr, /admin-password-1/);
+  } finally {
+    await serve.stop();
+  }
+});
+
+test('ordo load: requests the server rate limits are counted by status and operation', async () => {
+  const admin = ['--admin-email', 'admin@example.com', '--admin-password', 'admin-password-1'];
+  // 20 requests per 3 s per customer: one customer placing 20 orders (2 requests each with a token) runs out.
+  const limits = ['--rate-limit', '20', '--rate-limit-window-ms', '3000', '--auth-rate-limit', '1000'];
+  const serve = await startServe(['--port', '0', ...admin, ...limits]);
+  try {
+    const r = runOrdo([
+      'load',
+      '--url',
+      serve.url,
+      ...admin,
+      '--orders',
+      '20',
+      '--concurrency',
+      '2',
+      '--customers',
+      '1',
+    ]);
+    assert.match(
+      r.stdout,
+      /failed requests +\d+ \(.*(POST \/orders|GET \/orders\/\{id\}) 429 rate_limited: \d+/,
+      r.stdout,
+    );
+    assert.match(r.stdout, /429: the server's rate limits; run 'ordo serve' with larger --rate-limit/);
+    assert.match(r.stdout, /ok {4}every placed order is terminal/, r.stdout);
+    assert.is(r.status, 0, r.stdout);
+  } finally {
+    await serve.stop();
+  }
 });
 
 test('ordo serve on the in-memory default answers /health/live and stops on SIGTERM with 0', async () => {

@@ -43,10 +43,9 @@ export const programHelp = (commands: ReadonlyArray<CliCommand>): string => {
     '',
     'commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
-    `  ${'load'.padEnd(width)}not yet: drives the HTTP API like a shop's customers (coming later)`,
     '',
-    "Run 'ordo <command> --help' for a command's flags. Flags of serve, migrate, verify, projections",
-    'and dlq can also come from ORDO_* variables (--database-url -> ORDO_DATABASE_URL); a flag wins.',
+    "Run 'ordo <command> --help' for a command's flags. Flags of serve, migrate, verify, projections,",
+    'dlq and load can also come from ORDO_* variables (--database-url -> ORDO_DATABASE_URL); a flag wins.',
     'Exit codes: 0 done, 1 failed or broken, 2 bad flags or configuration.',
     '',
   ].join('\n');

@@ -5,6 +5,7 @@
 import { type CliCommand, type CliContext, type CommandOutcome } from './command';
 import { demoCommand } from './commands/demo';
 import { dlqListCommand, dlqReplayCommand } from './commands/dlq';
+import { loadCommand } from './commands/load';
 import { migrateCommand } from './commands/migrate';
 import { projectionsRebuildCommand } from './commands/projections-rebuild';
 import { serveCommand } from './commands/serve';
@@ -20,6 +21,7 @@ export const COMMANDS: ReadonlyArray<CliCommand> = [
   migrateCommand,
   demoCommand,
   simCommand,
+  loadCommand,
   projectionsRebuildCommand,
   dlqListCommand,
   dlqReplayCommand,
@@ -41,10 +43,6 @@ export const runCli = async (argv: ReadonlyArray<string>, context: CliContext): 
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     context.stdout.write(programHelp(COMMANDS));
     return first === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (first === 'load') {
-    context.warn("ordo load: not yet (it will drive the HTTP API like a shop's customers)");
-    return EXIT.usage;
   }
   const found = find(argv);
   if (found === undefined) {

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual, createSecretKey } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import { HttpProblem } from './problem';
 
@@ -32,7 +32,8 @@ const AUDIENCE = 'ordo-api';
 
 /** A {@link TokenService} on `jose` with an HS256 key; tokens live `ttlSeconds`. */
 export const createTokenService = (secret: string, ttlSeconds: number, now: () => Date): TokenService => {
-  const key = new TextEncoder().encode(secret);
+  // One key object for the process: given raw bytes, jose would import a key on every call.
+  const key = createSecretKey(new TextEncoder().encode(secret));
   return {
     issue: async ({ subject, role }) => {
       const issuedAt = Math.floor(now().getTime() / 1000);

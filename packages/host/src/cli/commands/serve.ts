@@ -54,6 +54,14 @@ export const httpOptionsFrom = (
     throw new UsageError(`${args.source('admin-password')} must be at least 8 characters (value hidden)`);
   }
   const ttl = args.integer('token-ttl');
+  const max = args.integer('rate-limit');
+  const authMax = args.integer('auth-rate-limit');
+  const timeWindowMs = args.integer('rate-limit-window-ms');
+  const rateLimit = {
+    ...(max === undefined ? {} : { max }),
+    ...(authMax === undefined ? {} : { authMax }),
+    ...(timeWindowMs === undefined ? {} : { timeWindowMs }),
+  };
   return {
     port: args.integer('port') ?? 3000,
     host: args.string('host') ?? '127.0.0.1',
@@ -62,6 +70,7 @@ export const httpOptionsFrom = (
       ...(ttl === undefined ? {} : { tokenTtlSeconds: ttl }),
       ...(email === undefined || password === undefined ? {} : { bootstrapAdmin: { email, password } }),
     },
+    ...(Object.keys(rateLimit).length === 0 ? {} : { rateLimit }),
     logger: args.boolean('log'),
   };
 };
@@ -127,6 +136,30 @@ export const serveCommand: CliCommand = {
       description: "the bootstrap administrator's password, >= 8 characters",
       env: true,
       secret: true,
+    },
+    {
+      name: 'rate-limit',
+      kind: 'integer',
+      min: 1,
+      description: 'requests per window and token subject (or client address without a token)',
+      defaultText: '600',
+      env: true,
+    },
+    {
+      name: 'auth-rate-limit',
+      kind: 'integer',
+      min: 1,
+      description: 'POST /auth/token requests per window and client address',
+      defaultText: '10',
+      env: true,
+    },
+    {
+      name: 'rate-limit-window-ms',
+      kind: 'integer',
+      min: 1,
+      description: 'the window of both rate limits, ms',
+      defaultText: '60000',
+      env: true,
     },
     {
       name: 'instance-id',
