@@ -44,7 +44,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -52,6 +51,7 @@ import { createKafkaClient, defaultDeadLetterTopic, deleteTopics } from '@ordo/a
 import { createHost, type Host, type HostConfig, type HostRole, hostTopics } from '@ordo/host';
 import pg from 'pg';
 import { createDatabase, dropDatabase, ensurePostgres, uniqueDatabaseName } from '../../../scripts/postgres/server.mjs';
+import { postgresInfo, writeBenchResults } from '../shared/bench-output';
 import { type Ceiling, openCeiling } from './ceiling';
 import { benchPool } from './bench-pool';
 import { countAll, perOrder, settle, sum } from './counts';
@@ -762,24 +762,7 @@ const main = async () => {
   const json = JSON.stringify(report, null, 2);
   console.log(`\n${json}`);
   if (ONLY.length === 0) {
-    const dir = fileURLToPath(new URL('../../results/', import.meta.url));
-    await mkdir(dir, { recursive: true });
-    await writeFile(`${dir}host.json`, `${json}\n`);
-    log('wrote bench/results/host.json');
-  }
-};
-
-const postgresInfo = async (url: string) => {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ version: string; fsync: string; sync: string }>(
-      "SELECT version() AS version, current_setting('fsync') AS fsync, current_setting('synchronous_commit') AS sync",
-    );
-    const row = rows[0]!;
-    return { version: row.version.split(' on ')[0] ?? row.version, fsync: row.fsync, synchronousCommit: row.sync };
-  } finally {
-    await client.end();
+    log(`wrote ${await writeBenchResults('host', json)}`);
   }
 };
 

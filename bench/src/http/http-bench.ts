@@ -31,13 +31,11 @@
  * - HTTP_BENCH_CPU_PROF=DIR: run the `ordo serve` processes with `--cpu-prof --cpu-prof-dir=DIR`.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { createDatabase, dropDatabase, ensurePostgres, uniqueDatabaseName } from '../../../scripts/postgres/server.mjs';
+import { postgresInfo, writeBenchResults } from '../shared/bench-output';
 import { drive } from '../../../packages/host/src/cli/load/driver';
 import { createHistogram, type Histogram } from '../../../packages/host/src/cli/load/histogram';
 import { createLoadClient, type LoadClient } from '../../../packages/host/src/cli/load/http-client';
@@ -511,24 +509,7 @@ const main = async () => {
   const json = JSON.stringify(report, null, 2);
   console.log(`\n${json}`);
   if (ONLY.length === 0) {
-    const dir = fileURLToPath(new URL('../../results/', import.meta.url));
-    await mkdir(dir, { recursive: true });
-    await writeFile(`${dir}http.json`, `${json}\n`);
-    log('wrote bench/results/http.json');
-  }
-};
-
-const postgresInfo = async (url: string) => {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ version: string; fsync: string }>(
-      "SELECT version() AS version, current_setting('fsync') AS fsync",
-    );
-    const row = rows[0]!;
-    return { version: row.version.split(' on ')[0] ?? row.version, fsync: row.fsync };
-  } finally {
-    await client.end();
+    log(`wrote ${await writeBenchResults('http', json)}`);
   }
 };
 
