@@ -9,11 +9,10 @@ import {
   rebuildProjection,
   invalidOptionError,
 } from '@ordo/kernel';
-import { findNonJsonValue, initialProjected, projectBatch } from '@ordo/kernel/adapter-kit';
+import { initialProjected, projectBatch } from '@ordo/kernel/adapter-kit';
 import type { Pool, PoolClient } from 'pg';
-import { findUnstorableText, hasUnstorableEscape, unstorable } from '../event-store/storable-text';
 import { appendLockSql } from '../event-store/write-lock';
-
+import { jsonbText } from '../runtime/json-text';
 import { toBigInt } from '../runtime/pg-types';
 import { type Queryable, withTransaction } from '../runtime/transaction';
 import type { Migration } from '../schema/migration';
@@ -147,25 +146,7 @@ export const createJsonDocumentProjection = <Ev extends AnyEvent, M>(
   const table = qualified(schema.name, tableOption(options.table));
   const { pool } = options;
 
-  const encode = (model: M): string => {
-    const issue =
-      model === undefined
-        ? { path: 'model', expected: 'JSON value', actual: undefined }
-        : findNonJsonValue(model, 'model');
-    if (issue) {
-      throw new InvalidInputError(
-        'not_serialisable',
-        `projection '${name}': ${issue.path} cannot be stored as JSON (expected ${issue.expected})`,
-        [issue],
-      );
-    }
-    const json = JSON.stringify(model);
-    if (hasUnstorableEscape(json)) {
-      const text = findUnstorableText(model, 'model');
-      if (text) throw unstorable(text);
-    }
-    return json;
-  };
+  const encode = (model: M): string => jsonbText(model, 'model', `projection '${name}'`);
 
   const load = async (db: Queryable, lock: boolean): Promise<ProjectedState<M> | undefined> => {
     const result = await db.query<DocumentRow>(

@@ -1,6 +1,7 @@
 import { InvalidInputError, type Snapshot, type SnapshotStore } from '@ordo/kernel';
-import { assertValidStreamId, findNonJsonValue } from '@ordo/kernel/adapter-kit';
+import { assertValidStreamId } from '@ordo/kernel/adapter-kit';
 import type { Pool } from 'pg';
+import { jsonbText } from '../runtime/json-text';
 import { toBigInt } from '../runtime/pg-types';
 import { qualified } from '../schema/qualified-name';
 import { schemaOption } from '../schema/schema-name';
@@ -66,24 +67,14 @@ export class PostgresSnapshotStore implements SnapshotStore {
     if (typeof snapshot.version !== 'bigint' || snapshot.version < 0n) {
       throw invalidSnapshot('version', 'a bigint >= 0n', snapshot.version);
     }
-    const issue =
-      snapshot.state === undefined
-        ? { path: 'state', expected: 'JSON value', actual: undefined }
-        : findNonJsonValue(snapshot.state, 'state');
-    if (issue) {
-      throw new InvalidInputError(
-        'not_serialisable',
-        `${issue.path} cannot be stored as JSON (expected ${issue.expected})`,
-        [issue],
-      );
-    }
+    const state = jsonbText(snapshot.state, 'state', `snapshot of '${snapshot.streamId}'`);
     await this.#pool.query(
       `INSERT INTO ${this.#table} AS s (stream_id, decider_version, version, state)
        VALUES ($1, $2, $3, $4::jsonb)
        ON CONFLICT (stream_id, decider_version) DO UPDATE
          SET version = EXCLUDED.version, state = EXCLUDED.state, taken_at = now()
          WHERE s.version < EXCLUDED.version`,
-      [snapshot.streamId, snapshot.deciderVersion, snapshot.version.toString(), JSON.stringify(snapshot.state)],
+      [snapshot.streamId, snapshot.deciderVersion, snapshot.version.toString(), state],
     );
   }
 }
