@@ -238,6 +238,72 @@ test('frozen copies: an own __proto__ key stays data, a polluted Object.prototyp
   }
 });
 
+test('metadata with an own __proto__ key and optional fields gets a verdict, not a TypeError', () => {
+  // io-ts merges an intersection's outputs by assignment: the own key must not reach it.
+  const withProto = (extra: Partial<EventMetadata> | Record<string, unknown>): NewEvent => {
+    const m = { ...metadata('e1'), ...extra } as Record<string, unknown>;
+    Object.defineProperty(m, '__proto__', { value: { type: 5 }, enumerable: true, writable: true, configurable: true });
+    return { event: { type: 'A' }, metadata: m as unknown as EventMetadata };
+  };
+  rejects(
+    () => assertValidAppend('s', [withProto({ schemaVersion: Number.NaN })], 'any'),
+    'invalid_metadata',
+    'events.0.metadata.schemaVersion',
+  );
+  rejects(
+    () => assertValidAppend('s', [withProto({ tenantId: 7 })], 'any'),
+    'invalid_metadata',
+    'events.0.metadata.tenantId',
+  );
+  const [copy] = assertValidAppend('s', [withProto({ schemaVersion: 2, headers: { a: 'b' } })], 'any');
+  assert.equal(Object.getOwnPropertyDescriptor(copy!.metadata, '__proto__')?.value, { type: 5 });
+  assert.is(copy!.metadata.schemaVersion, 2);
+});
+
+test('fields count only when they are own: a polluted Object.prototype supplies none of them', () => {
+  // The copies hold own properties only: a field accepted from the prototype would be missing
+  // from what is stored.
+  const proto = Object.prototype as Record<string, unknown>;
+  const withPollution = (key: string, value: unknown, run: () => void) => {
+    proto[key] = value;
+    try {
+      run();
+    } finally {
+      delete proto[key];
+    }
+  };
+  const { eventId: _dropped, ...withoutId } = metadata('e1');
+  withPollution('eventId', 'same', () =>
+    rejects(
+      () => assertValidAppend('s', [{ event: { type: 'A' }, metadata: withoutId as EventMetadata }], 'any'),
+      'invalid_metadata',
+      'events.0.metadata.eventId',
+    ),
+  );
+  withPollution('type', 'Inherited', () =>
+    rejects(
+      () => assertValidAppend('s', [{ event: {} as NewEvent['event'], metadata: metadata('e1') }], 'any'),
+      'invalid_event',
+      'events.0.event.type',
+    ),
+  );
+  withPollution('tenantId', 7, () => {
+    const [copy] = assertValidAppend('s', [event('e1')], 'any');
+    assert.not.ok(Object.prototype.hasOwnProperty.call(copy!.metadata, 'tenantId'));
+  });
+});
+
+test('own __proto__ keys in headers: a string is a header, anything else is refused', () => {
+  const headers = (value: unknown) => {
+    const h = { a: 'b' } as Record<string, unknown>;
+    Object.defineProperty(h, '__proto__', { value, enumerable: true, writable: true, configurable: true });
+    return { event: { type: 'A' }, metadata: { ...metadata('e1'), headers: h } } as unknown as NewEvent;
+  };
+  const [copy] = assertValidAppend('s', [headers('x')], 'any');
+  assert.is(Object.getOwnPropertyDescriptor(copy!.metadata.headers, '__proto__')?.value, 'x');
+  rejects(() => assertValidAppend('s', [headers({ a: 1 })], 'any'), 'invalid_metadata');
+});
+
 test('a repeated id is found in a large batch, at the place it repeats', () => {
   const events = Array.from({ length: 3000 }, (_, i) => event(`id-${i}`));
   assertValidAppend('s', events, 'any');

@@ -136,7 +136,7 @@ const checkEvent = (
       actual: event,
     });
   }
-  const type = typeof event === 'object' && event !== null ? (event as { type?: unknown }).type : undefined;
+  const type = typeof event === 'object' && event !== null ? own(event, 'type') : undefined;
   if (typeof type !== 'string' || type.length === 0) {
     fail(i, 'invalid_event', 'event must be an object with a non-empty string type', {
       path: 'event.type',
@@ -157,7 +157,7 @@ const checkEvent = (
     fail(i, 'invalid_metadata', `metadata.${blank} must be a non-empty string`, {
       path: `metadata.${blank}`,
       expected: 'non-empty string',
-      actual: m[blank],
+      actual: own(m, blank),
     });
   }
   const optional = optionalMetadataIssue(m);
@@ -198,12 +198,22 @@ const checkEvent = (
 
 /** Rule 8: the first required metadata field that is not a non-empty string, in the documented order. */
 const blankRequiredField = (m: EventMetadata): keyof EventMetadata | undefined => {
-  if (!isNonEmptyString(m.eventId)) return 'eventId';
-  if (!isNonEmptyString(m.correlationId)) return 'correlationId';
-  if (!isNonEmptyString(m.causationId)) return 'causationId';
-  if (!isNonEmptyString(m.occurredAt)) return 'occurredAt';
+  if (!isNonEmptyString(own(m, 'eventId'))) return 'eventId';
+  if (!isNonEmptyString(own(m, 'correlationId'))) return 'correlationId';
+  if (!isNonEmptyString(own(m, 'causationId'))) return 'causationId';
+  if (!isNonEmptyString(own(m, 'occurredAt'))) return 'occurredAt';
   return undefined;
 };
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * The own value of `key`, never an inherited one: the copies hold only own properties, so a
+ * field found on a polluted `Object.prototype` (an `eventId`, a `type`) would pass the check and
+ * then be missing from what is stored.
+ */
+const own = (value: object, key: string): unknown =>
+  hasOwn.call(value, key) ? (value as Record<string, unknown>)[key] : undefined;
 
 const isNonEmptyString = (value: unknown): boolean => typeof value === 'string' && value.length > 0;
 
@@ -224,23 +234,40 @@ const fail = (i: number, code: string, message: string, issue: ValidationIssue):
  * hold, and the codec asks nothing more of the required fields.
  */
 const optionalMetadataIssue = (m: EventMetadata): ValidationIssue | undefined => {
+  const tenantId = own(m, 'tenantId');
+  const traceparent = own(m, 'traceparent');
+  const schemaVersion = own(m, 'schemaVersion');
+  const commandId = own(m, 'commandId');
+  const headers = own(m, 'headers');
   if (
-    m.tenantId === undefined &&
-    m.traceparent === undefined &&
-    m.schemaVersion === undefined &&
-    m.commandId === undefined &&
-    m.headers === undefined
+    tenantId === undefined &&
+    traceparent === undefined &&
+    schemaVersion === undefined &&
+    commandId === undefined &&
+    headers === undefined
   ) {
     return undefined;
   }
-  const decoded = EventMetadataCodec.decode(m);
+  // The codec sees the own fields it knows and nothing else: io-ts merges an intersection's
+  // outputs with `for...in` and assignment, so an own `__proto__` key of the metadata would become
+  // the merged object's prototype (a frozen copy) and the next assignment would throw a TypeError.
+  const decoded = EventMetadataCodec.decode({
+    eventId: m.eventId,
+    correlationId: m.correlationId,
+    causationId: m.causationId,
+    occurredAt: m.occurredAt,
+    tenantId,
+    traceparent,
+    schemaVersion,
+    commandId,
+    headers,
+  });
   if (E.isLeft(decoded)) {
     const issue = toValidationIssues(decoded.left)[0];
     if (issue !== undefined) return { ...issue, path: pathOf('metadata', issue.path === '' ? [] : [issue.path]) };
   }
-  const version: unknown = m.schemaVersion;
-  if (version !== undefined && !(Number.isInteger(version) && (version as number) >= 1)) {
-    return { path: 'metadata.schemaVersion', expected: 'an integer >= 1', actual: version };
+  if (schemaVersion !== undefined && !(Number.isInteger(schemaVersion) && (schemaVersion as number) >= 1)) {
+    return { path: 'metadata.schemaVersion', expected: 'an integer >= 1', actual: schemaVersion };
   }
   return undefined;
 };
