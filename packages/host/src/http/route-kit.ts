@@ -113,25 +113,37 @@ export const parseIfMatch = (header: string | undefined): IfMatch | 'unmatchable
   return versions.length === 0 ? 'unmatchable' : { kind: 'versions', versions };
 };
 
+/** The 412 of a write whose `If-Match` is not the stream's version (`undefined`: no stream yet). */
+const preconditionFailed = (current: bigint | undefined): HttpProblem =>
+  new HttpProblem(
+    412,
+    'precondition_failed',
+    current === undefined
+      ? 'If-Match names a version, but the resource has none yet'
+      : `If-Match does not match the current version ${etagOf(current)}`,
+    { headers: current === undefined ? {} : { etag: etagOf(current) } },
+  );
+
 /**
- * Checks the expected version of a write against the stream's current one (`undefined`: no
- * stream yet): 412 with the current `ETag` when they differ. The check runs just before the
- * command: a write landing in between is not caught (see docs/http.md).
+ * The version a write hands the command handler as its `expectedVersion`, from `If-Match`:
+ * - none: `undefined` (no precondition);
+ * - one version (`"3"`): that version, without a read; the command handler decides only on it, so
+ *   a write landing first is a 412 too, and a retried command id is still its first answer;
+ * - `*` or several versions: the current one (read by `current`, `undefined` for no stream) must
+ *   exist, or be one of them (else 412 with the current `ETag`); for several, the command is then
+ *   held to the version that matched; `*` asks only that the resource exists.
  */
-export const checkIfMatch = (ifMatch: IfMatch | undefined, current: bigint | undefined): void => {
-  if (ifMatch === undefined) return;
+export const expectedVersionOf = async (
+  ifMatch: IfMatch | undefined,
+  current: () => Promise<bigint | undefined>,
+): Promise<bigint | undefined> => {
+  if (ifMatch === undefined) return undefined;
+  if (ifMatch.kind === 'versions' && ifMatch.versions.length === 1) return ifMatch.versions[0];
+  const version = await current();
   const matches =
-    current !== undefined && (ifMatch.kind === 'any' || ifMatch.versions.some((version) => version === current));
-  if (!matches) {
-    throw new HttpProblem(
-      412,
-      'precondition_failed',
-      current === undefined
-        ? 'If-Match names a version, but the resource has none yet'
-        : `If-Match does not match the current version ${etagOf(current)}`,
-      { headers: current === undefined ? {} : { etag: etagOf(current) } },
-    );
-  }
+    version !== undefined && (ifMatch.kind === 'any' || ifMatch.versions.some((candidate) => candidate === version));
+  if (!matches) throw preconditionFailed(version);
+  return ifMatch.kind === 'any' ? undefined : version;
 };
 
 /** The caller, which a non-public route always has. */
@@ -149,24 +161,36 @@ export interface Executed<S> {
 }
 
 /**
- * Executes a command with the route's command id and time; a rejection is thrown as its problem
- * (400/404/409/422), so routes read as the happy path.
+ * Executes a command with the route's command id and time, held to `expectedVersion` when the
+ * route has one (see {@link expectedVersionOf}); a rejection is thrown as its problem
+ * (400/404/409/412/422), so routes read as the happy path.
  */
 export const execute = async <S>(
   context: RouteContext<unknown>,
   command: CommerceCommand,
   reread?: (commandId: string) => Promise<StreamRead<S>>,
+  expectedVersion?: bigint,
 ): Promise<Executed<S>> => {
-  const result = await context.host.execute(command, { commandId: context.commandId, occurredAt: context.now });
+  const result = await context.host.execute(command, {
+    commandId: context.commandId,
+    occurredAt: context.now,
+    ...(expectedVersion === undefined ? {} : { expectedVersion }),
+  });
   if (E.isLeft(result)) {
+    const failure = result.left;
+    const stale = failure._tag === 'ConcurrencyConflict' && failure.expectedVersion !== undefined;
     // A retried command (same Idempotency-Key) whose events a warm state cache hides is refused
-    // by its rule (`order_already_placed`) before the store could call it a duplicate: if the
-    // stream holds this command id's events, answer the state as the first call did.
-    if (result.left._tag === 'DomainError' && reread !== undefined && context.idempotencyScope !== undefined) {
+    // by its rule (`order_already_placed`), or by its version once the stream moved on, before
+    // the store could call it a duplicate: if the stream holds this command id's events, answer
+    // the state as the first call did.
+    if ((failure._tag === 'DomainError' || stale) && reread !== undefined && context.idempotencyScope !== undefined) {
       const read = await reread(context.commandId);
       if (read.seenCommand) return { state: read.state, version: read.version };
     }
-    throw commandProblem(result.left);
+    if (failure._tag === 'ConcurrencyConflict' && failure.expectedVersion !== undefined) {
+      throw preconditionFailed(failure.actualVersion === 'no_stream' ? undefined : failure.actualVersion);
+    }
+    throw commandProblem(failure);
   }
   const { version, state } = result.right;
   return { state: state as S, version: version === 'no_stream' ? undefined : version };

@@ -14,6 +14,13 @@ export interface CommandContext {
   readonly tenantId?: string;
   readonly traceparent?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /**
+   * Decide only on this version of the stream (an HTTP `If-Match`, say). When the stream is at
+   * another version, when loaded or because a concurrent write landed first, the handler answers
+   * a `ConcurrencyConflict` carrying `expectedVersion` and `actualVersion` at once, without a
+   * retry and without deciding. A command id the stream already holds is still a duplicate.
+   */
+  readonly expectedVersion?: bigint;
 }
 
 // Date, `T`, time with optional seconds and fraction, then `Z` or an offset.
@@ -82,6 +89,10 @@ export const commandContextIssues = (context: unknown): ReadonlyArray<Validation
     if (value !== undefined && !nonEmpty(value)) {
       issues.push({ path: field, expected: 'non-empty string (or absent)', actual: value });
     }
+  }
+  const expected = c.expectedVersion;
+  if (expected !== undefined && (typeof expected !== 'bigint' || expected < 0n)) {
+    issues.push({ path: 'expectedVersion', expected: 'a bigint >= 0n (or absent)', actual: expected });
   }
   const headers = c.headers;
   if (headers !== undefined) {

@@ -251,6 +251,76 @@ test('conflicts on every attempt exhaust the retries: ConcurrencyConflict, nothi
   assert.ok(stored.every((e) => e.metadata.commandId !== 'ours'));
 });
 
+test('expectedVersion: decided and appended when the stream is at that version; refused at once otherwise', async () => {
+  const store = newStore();
+  const handler = createCommandHandler({ decider: wallet, store, streamId });
+  await handler.handle({ type: 'Credit', walletId: 'a', amount: 10 }, ctx());
+  const ok = await handler.handle({ type: 'Debit', walletId: 'a', amount: 1 }, { ...ctx(), expectedVersion: 0n });
+  assert.ok(E.isRight(ok) && ok.right.version === 1n);
+  const before = decisions;
+  const stale = await handler.handle({ type: 'Debit', walletId: 'a', amount: 1 }, { ...ctx(), expectedVersion: 0n });
+  assert.is(decisions, before, 'not decided');
+  assert.ok(E.isLeft(stale) && stale.left._tag === 'ConcurrencyConflict');
+  if (E.isLeft(stale) && stale.left._tag === 'ConcurrencyConflict') {
+    assert.is(stale.left.expectedVersion, 0n);
+    assert.is(stale.left.actualVersion, 1n);
+    assert.is(stale.left.attempts, 1);
+  }
+  const none = await handler.handle({ type: 'Credit', walletId: 'new', amount: 1 }, { ...ctx(), expectedVersion: 0n });
+  assert.ok(E.isLeft(none) && none.left._tag === 'ConcurrencyConflict' && none.left.actualVersion === 'no_stream');
+  assert.is((await store.readStream('wallet-a')).length, 2, 'nothing appended by the refused commands');
+  assert.is((await store.readStream('wallet-new')).length, 0);
+});
+
+test('expectedVersion: a write landing between load and append is a conflict, not a retry on the newer state', async () => {
+  const { inner, store } = contended(1);
+  await inner.appendToStream('wallet-a', [
+    { event: { type: 'Credited', amount: 10 }, metadata: metadataFor(ctx('seed'), 'seed:0') },
+  ]);
+  const handler = createCommandHandler({ decider: wallet, store, streamId });
+  const before = decisions;
+  const r = await handler.handle({ type: 'Debit', walletId: 'a', amount: 4 }, { ...ctx('ours'), expectedVersion: 0n });
+  assert.is(decisions - before, 1, 'decided once, on version 0');
+  assert.ok(E.isLeft(r) && r.left._tag === 'ConcurrencyConflict');
+  if (E.isLeft(r) && r.left._tag === 'ConcurrencyConflict') {
+    assert.is(r.left.expectedVersion, 0n);
+    assert.is(r.left.actualVersion, 1n, 'the rival debit');
+  }
+  assert.ok((await inner.readStream('wallet-a')).every((e) => e.metadata.commandId !== 'ours'));
+});
+
+test('expectedVersion: a command id already handled is a duplicate, whatever version it names', async () => {
+  const store = newStore();
+  const handler = createCommandHandler({ decider: wallet, store, streamId });
+  const first = await handler.handle(
+    { type: 'Credit', walletId: 'a', amount: 3 },
+    { ...ctx('once'), expectedVersion: undefined },
+  );
+  assert.ok(E.isRight(first));
+  await handler.handle({ type: 'Credit', walletId: 'a', amount: 1 }, ctx());
+  const again = await handler.handle(
+    { type: 'Credit', walletId: 'a', amount: 3 },
+    { ...ctx('once'), expectedVersion: 0n },
+  );
+  assert.ok(E.isRight(again) && again.right.duplicate, 'a duplicate, not a conflict');
+  const bad = await handler.handle(
+    { type: 'Credit', walletId: 'a', amount: 3 },
+    {
+      ...ctx(),
+      expectedVersion: -1n,
+    },
+  );
+  assert.ok(E.isLeft(bad) && bad.left._tag === 'ValidationError' && bad.left.issues[0]?.path === 'expectedVersion');
+  const notBigint = await handler.handle(
+    { type: 'Credit', walletId: 'a', amount: 3 },
+    {
+      ...ctx(),
+      expectedVersion: 1 as unknown as bigint,
+    },
+  );
+  assert.ok(E.isLeft(notBigint) && notBigint.left._tag === 'ValidationError');
+});
+
 test('snapshots: taken by the policy, used on load (only later events are read)', async () => {
   const { store, reads } = spyReads(newStore());
   const snapshots = createInMemorySnapshotStore();

@@ -235,11 +235,15 @@ export function createCommandHandler<C, Ev extends AnyEvent, S>(
   /** Decides and appends `command` on its stream, retrying after conflicts; runs in the stream's queue. */
   const run = async (command: C, streamId: string, context: CommandContext): Promise<CommandResult<Ev, S>> => {
     let loaded = await loadInitial(streamId, context.commandId);
+    const expected = context.expectedVersion;
     for (let attempt = 1; attempt <= maxRetries + 1; attempt++) {
-      if (attempt > 1) await backoff.wait(backoff.delayMs(attempt - 1, context.commandId));
       if (loaded.seenCommand) {
         return E.right({ streamId, events: [], version: loaded.version, state: loaded.state, duplicate: true });
       }
+      // Another version than the one asked for: no retry can help.
+      if (expected !== undefined && loaded.version !== expected)
+        return E.left(versionMismatch(streamId, expected, loaded, attempt));
+      if (attempt > 1) await backoff.wait(backoff.delayMs(attempt - 1, context.commandId));
       const decision = config.decider.decide(command, loaded.state);
       if (E.isLeft(decision)) return decision;
       const events = decision.right;
@@ -325,6 +329,21 @@ export function createCommandHandler<C, Ev extends AnyEvent, S>(
     load,
   };
 }
+
+/** The conflict of a command whose `expectedVersion` is not the stream's version. */
+const versionMismatch = <S>(
+  streamId: string,
+  expected: bigint,
+  loaded: Loaded<S>,
+  attempts: number,
+): ConcurrencyConflict => ({
+  _tag: 'ConcurrencyConflict',
+  message: `stream '${streamId}' is at ${loaded.version === 'no_stream' ? 'no version (no stream)' : `version ${loaded.version}`}, the command expected version ${expected}`,
+  streamId,
+  attempts,
+  expectedVersion: expected,
+  actualVersion: loaded.version === 'no_stream' ? 'no_stream' : loaded.version,
+});
 
 /** A store's InvalidInputError for the decided events, as the ValidationError value the handler answers. */
 const storeRefusal = (error: InvalidInputError): ValidationError => ({

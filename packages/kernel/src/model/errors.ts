@@ -62,12 +62,20 @@ export const describeValue = (value: unknown): string => {
   }
 };
 
-/** The command's stream kept changing under it: every retry met a newer version. */
+/**
+ * The command's stream kept changing under it: every retry met a newer version; or the command
+ * asked for one version of the stream (`expectedVersion`) and the stream was at another
+ * (`actualVersion`, `'no_stream'` when it has no events).
+ */
 export interface ConcurrencyConflict {
   readonly _tag: 'ConcurrencyConflict';
   readonly message: string;
   readonly streamId: string;
   readonly attempts: number;
+  /** The version the command's context asked for, when it named one. */
+  readonly expectedVersion?: bigint;
+  /** The stream's version when the command's `expectedVersion` did not match it. */
+  readonly actualVersion?: bigint | 'no_stream';
 }
 
 /** Everything an Ordo API can return as an expected failure. */

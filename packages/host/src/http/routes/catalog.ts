@@ -1,7 +1,7 @@
 import { activeProducts, catalogDecider, catalogStreamId, type ProductState } from '@ordo/domains';
 import { Bodies, PathId, Views } from '../codecs';
 import { notFound } from '../problem';
-import { type AnyRoute, checkIfMatch, defineRoute, execute, type RouteContext } from '../route-kit';
+import { type AnyRoute, defineRoute, execute, expectedVersionOf, type RouteContext } from '../route-kit';
 
 const productView = (state: ProductState) =>
   state.status === 'absent'
@@ -14,12 +14,12 @@ const answerProduct = (state: ProductState, version: bigint | undefined, status 
   return { status, body, ...(version === undefined ? {} : { etag: version }) };
 };
 
-/** Checks `If-Match` against the product's stream before a write. */
-const expectVersion = async (context: RouteContext<unknown>, sku: string) => {
-  if (context.ifMatch === undefined) return;
-  const { version } = await context.reader.read(catalogDecider, catalogStreamId({ sku }));
-  checkIfMatch(context.ifMatch, version);
-};
+/** The product's version a write is held to, from `If-Match`. */
+const expectVersion = (context: RouteContext<unknown>, sku: string): Promise<bigint | undefined> =>
+  expectedVersionOf(
+    context.ifMatch,
+    async () => (await context.reader.read(catalogDecider, catalogStreamId({ sku }))).version,
+  );
 
 const skuParam = { sku: PathId };
 const product = { description: 'the product', view: Views.Product, etag: true } as const;
@@ -90,7 +90,7 @@ export const catalogRoutes: ReadonlyArray<AnyRoute> = [
     errors: [404, 409, 412, 422],
     handle: async (context) => {
       const sku = context.params.sku ?? '';
-      await expectVersion(context, sku);
+      const expected = await expectVersion(context, sku);
       const { price, currency } = context.body;
       const done = await execute<ProductState>(
         context,
@@ -102,6 +102,7 @@ export const catalogRoutes: ReadonlyArray<AnyRoute> = [
           at: context.now,
         },
         (id) => context.reader.read(catalogDecider, catalogStreamId({ sku }), id),
+        expected,
       );
       return answerProduct(done.state, done.version);
     },
@@ -120,9 +121,12 @@ export const catalogRoutes: ReadonlyArray<AnyRoute> = [
     errors: [404, 409, 412],
     handle: async (context) => {
       const sku = context.params.sku ?? '';
-      await expectVersion(context, sku);
-      const done = await execute<ProductState>(context, { type: 'DiscontinueProduct', sku, at: context.now }, (id) =>
-        context.reader.read(catalogDecider, catalogStreamId({ sku }), id),
+      const expected = await expectVersion(context, sku);
+      const done = await execute<ProductState>(
+        context,
+        { type: 'DiscontinueProduct', sku, at: context.now },
+        (id) => context.reader.read(catalogDecider, catalogStreamId({ sku }), id),
+        expected,
       );
       return answerProduct(done.state, done.version);
     },

@@ -1,7 +1,7 @@
 import { inventoryDecider, inventoryStreamId, reservedQuantity, type StockState } from '@ordo/domains';
 import * as t from 'io-ts';
 import { Bodies, PathId, Views } from '../codecs';
-import { type AnyRoute, checkIfMatch, defineRoute, execute } from '../route-kit';
+import { type AnyRoute, defineRoute, execute, expectedVersionOf } from '../route-kit';
 
 /** One sku's stock as the receipt answers it. */
 export const StockView = t.type(
@@ -34,18 +34,16 @@ export const inventoryRoutes: ReadonlyArray<AnyRoute> = [
     errors: [412, 422],
     handle: async (context) => {
       const sku = context.params.sku ?? '';
-      if (context.ifMatch !== undefined) {
-        checkIfMatch(
-          context.ifMatch,
-          (await context.reader.read(inventoryDecider, inventoryStreamId({ sku }))).version,
-        );
-      }
-      const done = await execute<StockState>(context, {
-        type: 'ReceiveStock',
-        sku,
-        quantity: context.body.quantity,
-        at: context.now,
-      });
+      const expected = await expectedVersionOf(
+        context.ifMatch,
+        async () => (await context.reader.read(inventoryDecider, inventoryStreamId({ sku }))).version,
+      );
+      const done = await execute<StockState>(
+        context,
+        { type: 'ReceiveStock', sku, quantity: context.body.quantity, at: context.now },
+        (id) => context.reader.read(inventoryDecider, inventoryStreamId({ sku }), id),
+        expected,
+      );
       return {
         status: 200,
         body: stockView(sku, done.state),

@@ -5,7 +5,7 @@ import { forbidden } from '../auth';
 import { Bodies, PathId, Views } from '../codecs';
 import { derivedId } from '../idempotency';
 import { notFound } from '../problem';
-import { type AnyRoute, callerOf, checkIfMatch, defineRoute, execute, type RouteContext } from '../route-kit';
+import { type AnyRoute, callerOf, defineRoute, execute, expectedVersionOf, type RouteContext } from '../route-kit';
 
 /** An order as the API shows it. */
 export const orderView = (state: OrderState) => {
@@ -154,7 +154,7 @@ export const orderRoutes: ReadonlyArray<AnyRoute> = [
     handle: async (context) => {
       const orderId = context.params.orderId ?? '';
       const { version } = await visibleOrder(context, orderId);
-      checkIfMatch(context.ifMatch, version);
+      const expected = await expectedVersionOf(context.ifMatch, async () => version);
       const done = await execute<OrderState>(
         context,
         {
@@ -164,6 +164,7 @@ export const orderRoutes: ReadonlyArray<AnyRoute> = [
           at: context.now,
         },
         (id) => context.reader.read(orderDecider, orderStreamId({ orderId }), id),
+        expected,
       );
       return orderAnswer(done.state, done.version);
     },
