@@ -5,6 +5,7 @@
  */
 export {
   Address,
+  codePointsWithin,
   Currency,
   Email,
   Identifier,

@@ -1,8 +1,26 @@
 import * as t from 'io-ts';
 import { refine } from './refine';
 
-/** A string with at least one non-blank character, at most 500 characters. */
-export const NonEmptyString = refine(t.string, (s) => s.trim().length > 0 && s.length <= 500, 'NonEmptyString');
+/**
+ * True when `s` has `min` to `max` characters counted as code points, as JSON Schema's
+ * `minLength`/`maxLength` count them (the HTTP edge documents these codecs as JSON Schema):
+ * `'😀'` is one character though its UTF-16 `length` is 2. Counts only when `length` leaves it open.
+ */
+export const codePointsWithin = (s: string, min: number, max: number): boolean => {
+  // A string has at least length / 2 and at most length code points.
+  if (s.length < min || s.length > 2 * max) return false;
+  if (s.length <= max && s.length >= 2 * min) return true;
+  let count = 0;
+  for (const _ of s) count += 1;
+  return count >= min && count <= max;
+};
+
+/** A string with at least one non-blank character, at most 500 characters (code points). */
+export const NonEmptyString = refine(
+  t.string,
+  (s) => s.trim().length > 0 && codePointsWithin(s, 1, 500),
+  'NonEmptyString',
+);
 
 /**
  * An identifier (order id, customer id, payment id...): 1 to 128 printable ASCII characters, no
@@ -31,15 +49,15 @@ export const IsoDateTime = refine(
   'IsoDateTime',
 );
 
-/** An e-mail address of plausible shape: one `@`, no spaces, a dot in the domain, at most 254 characters. */
+/** An e-mail address of plausible shape: one `@`, no spaces, a dot in the domain, at most 254 characters (code points). */
 export const Email = refine(
   t.string,
-  (s) => s.length <= 254 && /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(s.trim()),
+  (s) => codePointsWithin(s, 0, 254) && /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(s.trim()),
   'Email',
 );
 
 /** A password hash produced outside the domain by a `PasswordHasher`; the domain never sees a password. */
-export const PasswordHash = refine(t.string, (s) => s.length >= 8 && s.length <= 1024, 'PasswordHash');
+export const PasswordHash = refine(t.string, (s) => codePointsWithin(s, 8, 1024), 'PasswordHash');
 
 /** A postal address. */
 export const Address = t.type(

@@ -2,6 +2,7 @@ import * as t from 'io-ts';
 import {
   Address,
   CatalogCommands,
+  codePointsWithin,
   CustomerCommands,
   Identifier,
   InventoryCommands,
@@ -24,14 +25,10 @@ const fieldsOf = (member: t.Mixed, keys: ReadonlyArray<string>, name: string, ex
 };
 
 /** A customer's password as the HTTP edge takes it: 8 to 256 characters (code points). */
-export const Password = refine(
-  t.string,
-  (s) => {
-    const length = [...s].length;
-    return length >= 8 && length <= 256;
-  },
-  'Password',
-);
+export const Password = refine(t.string, (s) => codePointsWithin(s, 8, 256), 'Password');
+
+/** A password as `POST /auth/token` takes it: whatever was set, so 1 to 1024 characters (code points). */
+export const LoginPassword = refine(t.string, (s) => codePointsWithin(s, 1, 1024), 'LoginPassword');
 
 /** `optional` of the domains, for the HTTP edge's own optional fields. */
 const optionalField = <C extends t.Mixed>(codec: C) =>
@@ -69,6 +66,15 @@ export interface TokenBody {
   readonly email: string;
   readonly password: string;
 }
+/** Body of `PUT /customers/me/password`. */
+export interface ChangePasswordBody {
+  readonly currentPassword: string;
+  readonly newPassword: string;
+}
+/** Body of `PUT /customers/{customerId}/password` (an admin's reset). */
+export interface ResetPasswordBody {
+  readonly newPassword: string;
+}
 /** Body of `POST /orders`. */
 export interface PlaceOrderBody {
   readonly orderId?: string;
@@ -103,10 +109,12 @@ export const Bodies = {
     }),
   ),
   Token: as<TokenBody>(
-    fieldsOf(CustomerCommands.codecs.RegisterCustomer, ['email'], 'TokenBody', {
-      password: refine(t.string, (s) => s.length > 0 && s.length <= 1024, 'LoginPassword'),
-    }),
+    fieldsOf(CustomerCommands.codecs.RegisterCustomer, ['email'], 'TokenBody', { password: LoginPassword }),
   ),
+  ChangePassword: as<ChangePasswordBody>(
+    t.type({ currentPassword: LoginPassword, newPassword: Password }, 'ChangePasswordBody'),
+  ),
+  ResetPassword: as<ResetPasswordBody>(t.type({ newPassword: Password }, 'ResetPasswordBody')),
   PlaceOrder: as<PlaceOrderBody>(
     fieldsOf(OrderCommands.codecs.PlaceOrder, ['lines', 'currency', 'shippingAddress'], 'PlaceOrderBody', {
       orderId: optionalField(Identifier),

@@ -19,7 +19,7 @@ test('every route is documented with its errors, bearer security and problem+jso
   const operations = Object.entries(paths).flatMap(([path, ops]) =>
     Object.entries(ops).map(([method, op]) => ({ path, method, op })),
   );
-  assert.is(operations.length, 22, operations.map((o) => `${o.method} ${o.path}`).join('\n'));
+  assert.is(operations.length, 25, operations.map((o) => `${o.method} ${o.path}`).join('\n'));
   const placeOrder = paths['/orders']?.post;
   assert.ok(placeOrder !== undefined);
   for (const status of ['201', '400', '401', '403', '409', '413', '415', '422', '429', '500']) {
@@ -32,6 +32,9 @@ test('every route is documented with its errors, bearer security and problem+jso
   assert.equal(schemas.PlaceOrderBody?.required, ['lines', 'currency', 'shippingAddress']);
   assert.equal(schemas.PlaceOrderBody?.properties?.lines?.minItems, 1);
   assert.equal(schemas.ChangePriceBody?.required, ['price']);
+  assert.equal(schemas.ChangePasswordBody?.required, ['currentPassword', 'newPassword']);
+  assert.is(schemas.ChangePasswordBody?.properties?.newPassword?.minLength, 8);
+  assert.equal(paths['/customers/{customerId}/password']?.put?.security, [{ bearer: [] }]);
   await api.close();
 });
 

@@ -103,6 +103,118 @@ test('wrong passwords are 401 and count: the account locks after MAX_FAILED_LOGI
   await api.close();
 });
 
+test('a locked account: only the right password learns it is locked; a wrong one is answered as an unknown address', async () => {
+  const api = await testApi({ rateLimit: { authMax: 100 } });
+  await api.customer('ann@example.com', 'right-password');
+  const login = (password: string, email = 'ann@example.com') =>
+    api.send({ method: 'POST', url: '/auth/token', payload: { email, password } });
+  for (let i = 0; i < MAX_FAILED_LOGINS; i++) expectProblem(await login('wrong-password'), 401, 'invalid_credentials');
+  const wrong = expectProblem(await login('wrong-password'), 401, 'invalid_credentials');
+  const unknown = expectProblem(await login('wrong-password', 'nobody@example.com'), 401, 'invalid_credentials');
+  assert.equal(wrong, unknown, 'the same answer as for an address nobody has');
+  expectProblem(await login('right-password'), 401, 'customer_locked');
+  await api.close();
+});
+
+test('a customer changes their password with the current one; a wrong current one is a 403 that counts', async () => {
+  const api = await testApi({ rateLimit: { authMax: 100 } });
+  const { customerId, token } = await api.customer('ann@example.com', 'old-password');
+  const change = (currentPassword: string, newPassword: string, key?: string) =>
+    api.send({
+      method: 'PUT',
+      url: '/customers/me/password',
+      token,
+      headers: key === undefined ? {} : { 'idempotency-key': key },
+      payload: { currentPassword, newPassword },
+    });
+  const wrong = await change('not-the-password', 'new-password');
+  expectProblem(wrong, 403, 'wrong_password');
+  assert.not.ok(wrong.text.includes('not-the-password') || wrong.text.includes('new-password'));
+  const short = expectProblem(await change('old-password', 'short'), 400, 'invalid_request');
+  assert.equal(short.errors, [{ path: 'newPassword', expected: 'Password', actual: '<hidden>' }]);
+  const changed = await change('old-password', 'new-password', 'pw-1');
+  assert.is(changed.status, 200, changed.text);
+  assert.equal(changed.body, { customerId, email: 'ann@example.com', emailVerified: false });
+  assert.not.ok(changed.text.includes('password'), 'neither password nor hash in the answer');
+  const login = (password: string) =>
+    api.send({ method: 'POST', url: '/auth/token', payload: { email: 'ann@example.com', password } });
+  expectProblem(await login('old-password'), 401, 'invalid_credentials');
+  assert.is((await login('new-password')).status, 200);
+  expectProblem(
+    await api.send({
+      method: 'PUT',
+      url: '/customers/me/password',
+      payload: { currentPassword: 'x', newPassword: 'new-password-2' },
+    }),
+    401,
+  );
+  expectProblem(
+    await api.send({
+      method: 'PUT',
+      url: '/customers/me/password',
+      token: await api.adminToken(),
+      payload: { currentPassword: 'x', newPassword: 'new-password-2' },
+    }),
+    403,
+  );
+  await api.close();
+});
+
+test('an admin resets a password, which unlocks the account, and marks an address verified', async () => {
+  const api = await testApi({ rateLimit: { authMax: 100 } });
+  const { customerId, token: customerToken } = await api.customer('ann@example.com', 'right-password');
+  const adminToken = await api.adminToken();
+  const login = (password: string) =>
+    api.send({ method: 'POST', url: '/auth/token', payload: { email: 'ann@example.com', password } });
+  for (let i = 0; i < MAX_FAILED_LOGINS; i++) await login('wrong-password');
+  expectProblem(await login('right-password'), 401, 'customer_locked');
+  const reset = await api.send({
+    method: 'PUT',
+    url: `/customers/${customerId}/password`,
+    token: adminToken,
+    payload: { newPassword: 'reset-password' },
+  });
+  assert.is(reset.status, 200, reset.text);
+  assert.is((await login('reset-password')).status, 200, 'unlocked, with the new password');
+  expectProblem(
+    await api.send({
+      method: 'PUT',
+      url: '/customers/nobody/password',
+      token: adminToken,
+      payload: { newPassword: 'reset-password' },
+    }),
+    404,
+  );
+  expectProblem(
+    await api.send({
+      method: 'PUT',
+      url: `/customers/${customerId}/password`,
+      token: customerToken,
+      payload: { newPassword: 'reset-password' },
+    }),
+    403,
+  );
+  const verified = await api.send({
+    method: 'POST',
+    url: `/customers/${customerId}/email-verification`,
+    token: adminToken,
+  });
+  assert.is(verified.status, 200, verified.text);
+  assert.equal(verified.body, { customerId, email: 'ann@example.com', emailVerified: true });
+  expectProblem(
+    await api.send({ method: 'POST', url: `/customers/${customerId}/email-verification`, token: adminToken }),
+    409,
+    'email_already_verified',
+  );
+  expectProblem(
+    await api.send({ method: 'POST', url: '/customers/nobody/email-verification', token: adminToken }),
+    404,
+  );
+  const me = await api.send({ method: 'GET', url: '/customers/me', token: customerToken });
+  assert.is((me.body as { emailVerified: boolean }).emailVerified, true);
+  await api.close();
+});
+
 test('a token expires after tokenTtlSeconds; a forged or malformed one is a 401', async () => {
   const api = await testApi({ auth: { tokenTtlSeconds: 60 } });
   const { token } = await api.customer('ann@example.com');

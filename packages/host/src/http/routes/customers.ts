@@ -11,10 +11,10 @@ import {
 } from '@ordo/domains';
 import type { BootstrapAdmin } from '../http-options';
 import { secretsEqual, type TokenService, unauthorized } from '../auth';
-import { Bodies, Views } from '../codecs';
+import { Bodies, PathId, Views } from '../codecs';
 import { derivedId } from '../idempotency';
-import { commandProblem, notFound } from '../problem';
-import { type AnyRoute, callerOf, defineRoute, type RouteContext } from '../route-kit';
+import { commandProblem, HttpProblem, notFound } from '../problem';
+import { type AnyRoute, callerOf, defineRoute, execute, type RouteContext } from '../route-kit';
 
 /** What the identity routes need besides the host. */
 export interface IdentityDeps {
@@ -30,6 +30,12 @@ const customerView = (state: CustomerState) =>
     ? undefined
     : { customerId: state.customerId, email: state.email, emailVerified: state.emailVerified };
 
+const customerAnswer = (state: CustomerState, version: bigint | undefined) => {
+  const body = customerView(state);
+  if (body === undefined) throw notFound('customer');
+  return { status: 200, body, ...(version === undefined ? {} : { etag: version }) };
+};
+
 const invalidCredentials = () => unauthorized('the e-mail address or the password is wrong', 'invalid_credentials');
 
 /** Records a login outcome; its failure to record does not change the answer. */
@@ -40,7 +46,27 @@ const recordLogin = async (context: RouteContext<unknown>, customerId: string, s
   );
 };
 
-/** Customers: register (scrypt through the host's PasswordHasher), log in for a token, read oneself. */
+/** Hashes `password` and sets it with `ChangePassword` (which unlocks a locked account). */
+const setPassword = async (
+  context: RouteContext<unknown>,
+  customerId: string,
+  password: string,
+  streamId: string,
+  hasher: PasswordHasher,
+) => {
+  const done = await execute<CustomerState>(
+    context,
+    { type: 'ChangePassword', customerId, passwordHash: await hasher.hash(password), at: context.now },
+    (id) => context.reader.read(customerDecider, streamId, id),
+  );
+  return customerAnswer(done.state, done.version);
+};
+
+/**
+ * Customers: register (scrypt through the host's PasswordHasher), log in for a token, read
+ * oneself, change one's password; admins reset a password (which unlocks the account) and mark
+ * an address verified.
+ */
 export const customerRoutes = (deps: IdentityDeps): ReadonlyArray<AnyRoute> => [
   defineRoute({
     method: 'POST',
@@ -101,13 +127,76 @@ export const customerRoutes = (deps: IdentityDeps): ReadonlyArray<AnyRoute> => [
         await deps.hasher.verify(password, deps.decoyHash);
         throw invalidCredentials();
       }
+      const ok = await deps.hasher.verify(password, customer.passwordHash);
+      // Only the right password learns that the account is locked: a wrong one gets the answer
+      // an unknown address gets, so the lock reveals nothing about who has an account.
       if (customer.locked) {
+        if (!ok) throw invalidCredentials();
         throw unauthorized('the account is locked after too many failed logins', 'customer_locked');
       }
-      const ok = await deps.hasher.verify(password, customer.passwordHash);
       await recordLogin(context, customer.customerId, ok);
       if (!ok) throw invalidCredentials();
       return { status: 200, body: await deps.tokens.issue({ subject: customer.customerId, role: 'customer' }) };
+    },
+  }),
+  defineRoute({
+    method: 'PUT',
+    path: '/customers/me/password',
+    operationId: 'changePassword',
+    summary:
+      'Change the calling customer’s password; the current one must be given (a wrong one counts as a failed login)',
+    tag: 'customers',
+    access: 'customer',
+    body: Bodies.ChangePassword,
+    idempotent: true,
+    responses: { 200: { description: 'the customer', view: Views.Customer, etag: true } },
+    errors: [403, 404, 409],
+    handle: async (context) => {
+      const { subject } = callerOf(context);
+      const streamId = customerStreamId({ customerId: subject });
+      const { state } = await context.reader.read(customerDecider, streamId);
+      if (state.status === 'none') throw notFound('customer');
+      if (!(await deps.hasher.verify(context.body.currentPassword, state.passwordHash))) {
+        await recordLogin(context, subject, false);
+        throw new HttpProblem(403, 'wrong_password', 'the current password is wrong');
+      }
+      return setPassword(context, subject, context.body.newPassword, streamId, deps.hasher);
+    },
+  }),
+  defineRoute({
+    method: 'PUT',
+    path: '/customers/{customerId}/password',
+    operationId: 'resetPassword',
+    summary: 'Set a customer’s password (admin); this also unlocks a locked account',
+    tag: 'customers',
+    access: 'admin',
+    params: { customerId: PathId },
+    body: Bodies.ResetPassword,
+    idempotent: true,
+    responses: { 200: { description: 'the customer', view: Views.Customer, etag: true } },
+    errors: [404],
+    handle: async (context) => {
+      const customerId = context.params.customerId ?? '';
+      return setPassword(context, customerId, context.body.newPassword, customerStreamId({ customerId }), deps.hasher);
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    path: '/customers/{customerId}/email-verification',
+    operationId: 'verifyEmail',
+    summary: 'Mark a customer’s e-mail address as verified (admin)',
+    tag: 'customers',
+    access: 'admin',
+    params: { customerId: PathId },
+    idempotent: true,
+    responses: { 200: { description: 'the customer', view: Views.Customer, etag: true } },
+    errors: [404, 409],
+    handle: async (context) => {
+      const customerId = context.params.customerId ?? '';
+      const done = await execute<CustomerState>(context, { type: 'VerifyEmail', customerId, at: context.now }, (id) =>
+        context.reader.read(customerDecider, customerStreamId({ customerId }), id),
+      );
+      return customerAnswer(done.state, done.version);
     },
   }),
   defineRoute({
