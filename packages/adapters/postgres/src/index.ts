@@ -15,7 +15,7 @@ export type {
   InTransactionHook,
   PostgresEventStoreOptions,
 } from './event-store';
-export { EXTRA_MIGRATIONS, MigrationError, migrate, migrateExtras } from './schema';
+export { EXTRA_MIGRATIONS, MigrationError, migrate, migrateExtras, schemaName } from './schema';
 export type { MigrateOptions, MigrateResult, Migration, SchemaName } from './schema';
 export {
   PostgresOutbox,

@@ -15,6 +15,7 @@ import type { ProjectionStateStore } from '../workers/projection-runner';
 import type { SagaSignal } from '../workers/saga-runner';
 import { applyTimerMessage, type SagaTimers } from '../workers/saga-timers';
 import { fulfilmentSignalOutboxMessage } from '../messaging/saga-signals';
+import { HOST_MIGRATIONS, postgresAnswers } from './postgres-answers';
 import type { StoreBackend, StoreBackendContext } from './store-backend';
 
 /** Options of {@link postgresStore}. */
@@ -35,7 +36,8 @@ export interface PostgresStoreOptions {
  * outbox's buckets by lease; the inbox records handled ids in the handler's transaction; the
  * saga's timeouts live in `ordo_scheduled_messages` and fire into the outbox in one transaction
  * (claimed with `FOR UPDATE SKIP LOCKED`, so two processes never fire one); read models live in
- * `ordo_read_models`, saved with their position by compare-and-set.
+ * `ordo_read_models`, saved with their position by compare-and-set; the HTTP edge's answers to
+ * idempotent requests live in `ordo_http_answers`, so every process replays them.
  */
 export const postgresStore = async (
   context: StoreBackendContext,
@@ -53,7 +55,7 @@ export const postgresStore = async (
       pool,
       schema,
       migrate: options.migrate ?? true,
-      extraMigrations: EXTRA_MIGRATIONS,
+      extraMigrations: [...EXTRA_MIGRATIONS, ...HOST_MIGRATIONS],
       inTransaction: [outboxMessagesHook(schema, context.mapping)],
       onError: context.onError,
     });
@@ -80,6 +82,7 @@ export const postgresStore = async (
     readModels: <M>(): ProjectionStateStore<M> => new PostgresJsonStateStore<M>({ pool, schema }),
     relay: ({ publisher, owner, pollMs }) => createPostgresOutboxRelay({ pool, schema, publisher, owner, pollMs }),
     outboxPending: () => outbox.pending(),
+    sharedAnswers: postgresAnswers(pool, schema),
     ping: async () => void (await pool.query('SELECT 1')),
     close: async () => {
       await store.close();

@@ -10,6 +10,7 @@ import type {
 } from '@ordo/kernel';
 import type { ProjectionStateStore } from '../workers/projection-runner';
 import type { SagaTimers } from '../workers/saga-timers';
+import type { SharedAnswers } from './shared-answers';
 
 /** What a store backend needs to be built: the clock and what each append sends through the outbox. */
 export interface StoreBackendContext {
@@ -48,6 +49,11 @@ export interface StoreBackend {
   relay(settings: RelaySettings): OutboxRelay;
   /** Messages waiting to be published (0 where there is no outbox to count). */
   outboxPending(): Promise<number>;
+  /**
+   * Answers of idempotent HTTP requests shared by every process on this store; `undefined` where
+   * the edge keeps them per process (memory, EventStoreDB).
+   */
+  readonly sharedAnswers?: SharedAnswers;
   /** Resolves when the store answers a trivial query; rejects with why not. */
   ping(): Promise<void>;
   /** Closes what the backend opened (pools, clients); what was given to it stays open. */

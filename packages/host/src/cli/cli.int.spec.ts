@@ -21,6 +21,7 @@ test('ordo migrate applies every migration and prints them; a second run applies
   assert.match(first.stdout, /\n\s+1 {2}\S/);
   assert.match(first.stdout, /\n\s*100 {2}leases\n/);
   assert.match(first.stdout, /\n\s*109 {2}read models\n/);
+  assert.match(first.stdout, /\n\s*200 {2}http answers\n/, 'the table of the host itself');
   const second = runOrdo(['migrate'], { ORDO_DATABASE_URL: db.url });
   assert.is(second.status, 0, second.stderr);
   assert.match(second.stdout, /^schema ordo is up to date \(\d+ migrations applied before\)/);

@@ -10,6 +10,7 @@ import { bearerToken, createTokenService, forbidden, type Principal, unauthorize
 import { type HttpOptions, resolveHttpOptions } from './http-options';
 import {
   createIdempotencyStore,
+  createSharedIdempotencyStore,
   derivedId,
   fingerprintOf,
   idempotencyKeyOf,
@@ -135,7 +136,12 @@ export const createHttpServer = async (host: Host, options: HttpOptions): Promis
   const tokens = createTokenService(config.auth.jwtSecret, config.auth.tokenTtlSeconds, now);
   const hasher = resolveService(host.container, HostTokens.PasswordHasher);
   const reader = createStreamReader(host);
-  const idempotency = createIdempotencyStore(config.idempotency.maxEntries, config.idempotency.ttlMs);
+  // Shared by every process where the store backend offers it (PostgreSQL), else this process's own.
+  const sharedAnswers = resolveService(host.container, HostTokens.StoreBackend).sharedAnswers;
+  const idempotency =
+    sharedAnswers === undefined
+      ? createIdempotencyStore(config.idempotency.maxEntries, config.idempotency.ttlMs)
+      : createSharedIdempotencyStore(sharedAnswers, { ttlMs: config.idempotency.ttlMs });
   const decoyHash = await hasher.hash(randomBytes(18).toString('base64url'));
   const authenticated = new WeakMap<FastifyRequest, Authenticated>();
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { SharedAnswers } from '../backends/shared-answers';
 import { HttpProblem } from './problem';
 
 /** An answer as the edge remembers it for a repeated `Idempotency-Key`. */
@@ -15,9 +16,8 @@ interface Entry {
 }
 
 /**
- * The answers of requests sent with an `Idempotency-Key`, per process, bounded (the oldest go
- * first) and expiring. Several processes behind one address need a shared store for replays; the
- * command id derived from the key still makes the write itself happen once.
+ * The answers of requests sent with an `Idempotency-Key`: per process ({@link createIdempotencyStore})
+ * or shared by every process of one system ({@link createSharedIdempotencyStore}).
  */
 export interface IdempotencyStore {
   /**
@@ -30,16 +30,31 @@ export interface IdempotencyStore {
     fingerprint: string,
     answer: () => Promise<RememberedAnswer>,
   ): Promise<{ readonly answer: RememberedAnswer; readonly replayed: boolean }>;
+}
+
+/** The per-process {@link IdempotencyStore}, which can count what it holds. */
+export interface LocalIdempotencyStore extends IdempotencyStore {
   /** Remembered answers (for tests and metrics). */
   size(): number;
 }
 
-/** Creates an {@link IdempotencyStore} keeping at most `maxEntries` answers for `ttlMs`. */
+const keyReused = (): HttpProblem =>
+  new HttpProblem(
+    422,
+    'idempotency_key_reused',
+    'this Idempotency-Key was used with another request; use a new key for a new request',
+  );
+
+/**
+ * Creates an {@link IdempotencyStore} of one process, keeping at most `maxEntries` answers for
+ * `ttlMs` (the oldest go first). Behind several processes, a retry that reaches another one is
+ * not replayed from here (the command id derived from the key still makes the write happen once).
+ */
 export const createIdempotencyStore = (
   maxEntries: number,
   ttlMs: number,
   now: () => number = Date.now,
-): IdempotencyStore => {
+): LocalIdempotencyStore => {
   const entries = new Map<string, Entry>();
   const evict = () => {
     const t = now();
@@ -52,13 +67,7 @@ export const createIdempotencyStore = (
     run: async (scope, fingerprint, answer) => {
       const existing = entries.get(scope);
       if (existing !== undefined && existing.expiresAt > now()) {
-        if (existing.fingerprint !== fingerprint) {
-          throw new HttpProblem(
-            422,
-            'idempotency_key_reused',
-            'this Idempotency-Key was used with another request; use a new key for a new request',
-          );
-        }
+        if (existing.fingerprint !== fingerprint) throw keyReused();
         const remembered = await existing.answer;
         if (remembered !== undefined) return { answer: remembered, replayed: true };
       }
@@ -79,6 +88,73 @@ export const createIdempotencyStore = (
       return { answer: result, replayed: false };
     },
     size: () => entries.size,
+  };
+};
+
+/** Timings of {@link createSharedIdempotencyStore}. */
+export interface SharedIdempotencyOptions {
+  /** How long an answer is remembered, ms. */
+  readonly ttlMs: number;
+  /** A claim still unanswered after this long (its process died) is taken over, ms (default 30 s). */
+  readonly staleAfterMs?: number;
+  /** How long a repeat waits for an answer another request is still working on, ms (default 10 s). */
+  readonly waitMs?: number;
+  /** How often it looks while it waits, ms (default 25). */
+  readonly pollMs?: number;
+  /** Expired entries are purged after every this many claims of this process (default 500). */
+  readonly purgeEvery?: number;
+}
+
+/**
+ * An {@link IdempotencyStore} on answers every process shares (PostgreSQL's `ordo_http_answers`):
+ * the first request with a key claims it and stores its answer; a repeat with the same request,
+ * in any process, gets that answer again (waiting while it is being worked on, at most `waitMs`,
+ * then a 409 `idempotency_key_in_use` with `Retry-After`); one with another request is a 422.
+ * Answers of 5xx, and handlers that throw, release the claim, so a retry runs again.
+ */
+export const createSharedIdempotencyStore = (
+  answers: SharedAnswers,
+  options: SharedIdempotencyOptions,
+): IdempotencyStore => {
+  const staleAfterMs = options.staleAfterMs ?? 30_000;
+  const waitMs = options.waitMs ?? 10_000;
+  const pollMs = options.pollMs ?? 25;
+  const purgeEvery = options.purgeEvery ?? 500;
+  let claims = 0;
+  return {
+    run: async (scope, fingerprint, answer) => {
+      const deadline = Date.now() + waitMs;
+      for (;;) {
+        const found = await answers.claim(scope, fingerprint, options.ttlMs, staleAfterMs);
+        if (found.kind !== 'claimed') {
+          if (found.fingerprint !== fingerprint) throw keyReused();
+          if (found.kind === 'answered') return { answer: found.answer, replayed: true };
+          if (Date.now() >= deadline) {
+            throw new HttpProblem(
+              409,
+              'idempotency_key_in_use',
+              'a request with this Idempotency-Key is still being answered; retry it later',
+              { headers: { 'retry-after': '1' } },
+            );
+          }
+          await new Promise((resolve) => setTimeout(resolve, pollMs));
+          continue;
+        }
+        let result: RememberedAnswer;
+        try {
+          result = await answer();
+        } catch (error) {
+          await answers.release(scope, found.claim).catch(() => undefined);
+          throw error;
+        }
+        if (result.status >= 500) await answers.release(scope, found.claim);
+        else await answers.complete(scope, found.claim, result);
+        claims += 1;
+        // Housekeeping off the answer's path; a failure here only leaves rows for the next purge.
+        if (claims % purgeEvery === 0) void answers.purgeExpired(1000).catch(() => undefined);
+        return { answer: result, replayed: false };
+      }
+    },
   };
 };
 

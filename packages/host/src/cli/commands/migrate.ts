@@ -1,6 +1,7 @@
 /** `ordo migrate`: creates or upgrades the PostgreSQL schema of the host's tables. */
 import { EXTRA_MIGRATIONS, migrate } from '@ordo/adapter-postgres';
 import pg from 'pg';
+import { HOST_MIGRATIONS } from '../../backends/postgres-answers';
 import { databaseUrlFrom, schemaFrom, storeFlags } from '../backend-flags';
 import type { CliCommand } from '../command';
 import { EXIT } from '../errors';
@@ -8,7 +9,7 @@ import { EXIT } from '../errors';
 /** `ordo migrate`. */
 export const migrateCommand: CliCommand = {
   name: 'migrate',
-  summary: 'create or upgrade the PostgreSQL schema (events, outbox, inbox, timers, read models)',
+  summary: 'create or upgrade the PostgreSQL schema (events, outbox, inbox, timers, read models, HTTP answers)',
   usage: '--database-url URL [--schema NAME]',
   description: [
     'Applies, in one transaction, every migration the schema has not recorded yet, and prints what it applied. Safe to run while hosts run and from several processes at once (they queue on an advisory lock); a schema whose applied migrations differ from the code is refused. `ordo serve` also migrates on start.',
@@ -24,7 +25,7 @@ export const migrateCommand: CliCommand = {
     const pool = new pg.Pool({ connectionString: url, max: 1 });
     pool.on('error', () => undefined);
     try {
-      const result = await migrate(pool, { schema, extra: EXTRA_MIGRATIONS });
+      const result = await migrate(pool, { schema, extra: [...EXTRA_MIGRATIONS, ...HOST_MIGRATIONS] });
       const names = await pool.query<{ version: number; name: string }>(
         `SELECT version, name FROM "${result.schema}".ordo_migrations WHERE version = ANY($1::int[]) ORDER BY version`,
         [result.applied],

@@ -29,7 +29,8 @@ export const errorStatusesOf = (route: AnyRoute): ReadonlyArray<number> => {
   }
   if (route.body !== undefined) [400, 413, 415].forEach((s) => statuses.add(s));
   if (route.params !== undefined || route.query !== undefined) statuses.add(400);
-  if (route.idempotent) [400, 422].forEach((s) => statuses.add(s));
+  // 409: a repeat while another process still answers the same key (see idempotency.ts).
+  if (route.idempotent) [400, 409, 422].forEach((s) => statuses.add(s));
   if (route.ifMatch) [400, 412].forEach((s) => statuses.add(s));
   return [...statuses].sort((a, b) => a - b);
 };
