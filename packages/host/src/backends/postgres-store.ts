@@ -47,8 +47,12 @@ export const postgresStore = async (
   const own = options.pool === undefined;
   const pool =
     options.pool ?? new pg.Pool({ connectionString: options.connectionString, max: options.maxConnections ?? 10 });
-  // An idle connection that dies (server restart) must not crash the process.
+  // A connection that dies (server restart, failover, pg_terminate_backend) must not crash the
+  // process: the pool listens for the 'error' of idle clients, and every client gets a listener of
+  // its own for the time it is checked out (pg emits 'error' on it then; without a listener that
+  // is an uncaught exception). The query in flight still fails and is retried by its worker.
   if (own) pool.on('error', (error) => context.onError(error));
+  pool.on('connect', (client) => client.on('error', (error) => context.onError(error)));
   let store;
   try {
     store = await createPostgresEventStore({

@@ -3,7 +3,7 @@ import type * as t from 'io-ts';
 import type { CommerceCommand, Host } from '../composition/host';
 import type { Principal } from './auth';
 import { commandProblem, HttpProblem } from './problem';
-import type { StreamRead, StreamReader } from './stream-reader';
+import type { StreamReader } from './stream-reader';
 
 /** Who may call a route: anyone, a customer, an admin, or either. */
 export type Access = 'public' | 'customer' | 'admin' | 'authenticated';
@@ -168,9 +168,11 @@ export interface Executed<S> {
 export const execute = async <S>(
   context: RouteContext<unknown>,
   command: CommerceCommand,
-  reread?: (commandId: string) => Promise<StreamRead<S>>,
   expectedVersion?: bigint,
 ): Promise<Executed<S>> => {
+  // A retried command (the same Idempotency-Key, so the same command id) is answered by the
+  // command handler as a duplicate with the current state, even where its rule or its expected
+  // version would refuse it now.
   const result = await context.host.execute(command, {
     commandId: context.commandId,
     occurredAt: context.now,
@@ -178,15 +180,6 @@ export const execute = async <S>(
   });
   if (E.isLeft(result)) {
     const failure = result.left;
-    const stale = failure._tag === 'ConcurrencyConflict' && failure.expectedVersion !== undefined;
-    // A retried command (same Idempotency-Key) whose events a warm state cache hides is refused
-    // by its rule (`order_already_placed`), or by its version once the stream moved on, before
-    // the store could call it a duplicate: if the stream holds this command id's events, answer
-    // the state as the first call did.
-    if ((failure._tag === 'DomainError' || stale) && reread !== undefined && context.idempotencyScope !== undefined) {
-      const read = await reread(context.commandId);
-      if (read.seenCommand) return { state: read.state, version: read.version };
-    }
     if (failure._tag === 'ConcurrencyConflict' && failure.expectedVersion !== undefined) {
       throw preconditionFailed(failure.actualVersion === 'no_stream' ? undefined : failure.actualVersion);
     }

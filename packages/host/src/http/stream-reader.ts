@@ -6,24 +6,18 @@ import { HostTokens, resolveService } from '../composition/tokens';
 export interface StreamRead<S> {
   readonly state: S;
   readonly version: bigint | undefined;
-  /** True when an event of the command id given to `read` is in the stream. */
-  readonly seenCommand: boolean;
 }
 
 /** Reads one stream straight from the host's event store: what `GET /orders/{id}` and friends answer, with their `ETag`. */
 export interface StreamReader {
-  read<C, Ev extends AnyEvent, S>(
-    decider: Decider<C, Ev, S>,
-    streamId: string,
-    commandId?: string,
-  ): Promise<StreamRead<S>>;
+  read<C, Ev extends AnyEvent, S>(decider: Decider<C, Ev, S>, streamId: string): Promise<StreamRead<S>>;
 }
 
 /** A {@link StreamReader} on the host's `EventStore` (resolved from its container). */
 export const createStreamReader = (host: Host): StreamReader => {
   const store: EventStore = resolveService(host.container, HostTokens.EventStore);
   return {
-    read: async <C, Ev extends AnyEvent, S>(decider: Decider<C, Ev, S>, streamId: string, commandId?: string) => {
+    read: async <C, Ev extends AnyEvent, S>(decider: Decider<C, Ev, S>, streamId: string) => {
       const events = await store.readStream(streamId);
       const last = events[events.length - 1];
       return {
@@ -32,7 +26,6 @@ export const createStreamReader = (host: Host): StreamReader => {
           events.map((e) => e.event as Ev),
         ),
         version: last?.streamVersion,
-        seenCommand: commandId !== undefined && events.some((e) => e.metadata.commandId === commandId),
       };
     },
   };

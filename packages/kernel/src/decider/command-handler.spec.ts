@@ -171,6 +171,44 @@ test('the same command id twice with a warm cache is still appended once', async
   assert.is((await store.readStream('wallet-a')).length, 2);
 });
 
+test('a repeated command that its own rule now refuses is a duplicate, with a warm cache or a snapshot too', async () => {
+  // Debit 10 of 10, then the same command id again: decided on the cached balance of 0 it is
+  // refused (insufficient_funds) before any append could meet its event ids. A retry after a crash
+  // between the append and its acknowledgement must still be answered as what it is, a duplicate.
+  const { store, reads } = spyReads(newStore());
+  const snapshots = createInMemorySnapshotStore();
+  const handlers = [
+    createCommandHandler({ decider: wallet, store, streamId, cache: createLruStateCache<WalletState>() }),
+    createCommandHandler({
+      decider: wallet,
+      store,
+      streamId,
+      snapshots: { store: snapshots, deciderVersion: 'v1', policy: everyNEvents(1) },
+    }),
+  ];
+  for (const [i, handler] of handlers.entries()) {
+    const wallet_ = `w${i}`;
+    await handler.handle({ type: 'Credit', walletId: wallet_, amount: 10 }, ctx());
+    const first = await handler.handle({ type: 'Debit', walletId: wallet_, amount: 10 }, ctx(`debit-${i}`));
+    assert.ok(E.isRight(first) && !first.right.duplicate);
+    const again = await handler.handle({ type: 'Debit', walletId: wallet_, amount: 10 }, ctx(`debit-${i}`));
+    assert.ok(E.isRight(again), `handler ${i}: a duplicate, not insufficient_funds`);
+    if (E.isRight(again)) {
+      assert.is(again.right.duplicate, true);
+      assert.equal(again.right.state, { balance: 0, events: 2 });
+    }
+    // A refusal of a new command stays a refusal; it reads the whole stream once to be sure.
+    const before = reads.length;
+    const refused = await handler.handle({ type: 'Debit', walletId: wallet_, amount: 1 }, ctx());
+    assert.equal(refused, E.left(domainError('insufficient_funds', 'not enough money', { balance: 0 })));
+    assert.ok(
+      reads.slice(before).some((o) => o === undefined || o.fromVersion === undefined),
+      'a whole-stream read',
+    );
+    assert.is((await store.readStream(`wallet-${wallet_}`)).length, 2);
+  }
+});
+
 /** A store whose next `n` appends are each preceded by a competing append to the same stream. */
 const contended = (n: number) => {
   const inner = newStore();

@@ -122,6 +122,8 @@ interface Loaded<S> {
   snapshotVersion: bigint | undefined;
   /** True when an event of the current command was among the events read. */
   seenCommand: boolean;
+  /** True when every event of the stream was read (no cache, no snapshot): `seenCommand` is then final. */
+  whole: boolean;
 }
 
 /**
@@ -175,7 +177,7 @@ export function createCommandHandler<C, Ev extends AnyEvent, S>(
       version = recorded.streamVersion;
       if (commandId !== undefined && recorded.metadata.commandId === commandId) seenCommand = true;
     }
-    return { state, version, snapshotVersion: from.snapshotVersion, seenCommand };
+    return { state, version, snapshotVersion: from.snapshotVersion, seenCommand, whole: from.whole };
   };
 
   const loadInitial = async (streamId: string, commandId: string | undefined): Promise<Loaded<S>> => {
@@ -183,7 +185,7 @@ export function createCommandHandler<C, Ev extends AnyEvent, S>(
     // A repeated command whose events lie before the cached version is still caught: its
     // deterministic event ids make the store answer `duplicate_event_id` (handled below).
     if (cached !== undefined) {
-      return catchUp(streamId, { ...cached, snapshotVersion: undefined, seenCommand: false }, commandId);
+      return catchUp(streamId, { ...cached, snapshotVersion: undefined, seenCommand: false, whole: false }, commandId);
     }
     let start: Loaded<S> = fromScratch(config.decider.initialState);
     if (config.snapshots) {
@@ -204,6 +206,7 @@ export function createCommandHandler<C, Ev extends AnyEvent, S>(
             version: snapshot.version,
             snapshotVersion: snapshot.version,
             seenCommand: false,
+            whole: false,
           };
         }
       }
@@ -232,6 +235,28 @@ export function createCommandHandler<C, Ev extends AnyEvent, S>(
     }
   };
 
+  /**
+   * The refusal of a command, unless the command ran before: a repeated command whose events lie
+   * before a cached or snapshotted state is refused by its own rule (`order_already_confirmed`)
+   * or by its expected version before the store could call it a duplicate. Only a refusal pays
+   * for the check: every event of the stream, read for this command id.
+   */
+  const refusedUnlessSeen = async (
+    streamId: string,
+    loaded: Loaded<S>,
+    commandId: string,
+    refusal: CommandFailure,
+  ): Promise<CommandResult<Ev, S>> => {
+    if (!loaded.whole) {
+      const whole = await catchUp(streamId, fromScratch(config.decider.initialState), commandId);
+      if (whole.seenCommand) {
+        config.cache?.set(streamId, { state: whole.state, version: whole.version });
+        return E.right({ streamId, events: [], version: whole.version, state: whole.state, duplicate: true });
+      }
+    }
+    return E.left(refusal);
+  };
+
   /** Decides and appends `command` on its stream, retrying after conflicts; runs in the stream's queue. */
   const run = async (command: C, streamId: string, context: CommandContext): Promise<CommandResult<Ev, S>> => {
     let loaded = await loadInitial(streamId, context.commandId);
@@ -241,11 +266,17 @@ export function createCommandHandler<C, Ev extends AnyEvent, S>(
         return E.right({ streamId, events: [], version: loaded.version, state: loaded.state, duplicate: true });
       }
       // Another version than the one asked for: no retry can help.
-      if (expected !== undefined && loaded.version !== expected)
-        return E.left(versionMismatch(streamId, expected, loaded, attempt));
+      if (expected !== undefined && loaded.version !== expected) {
+        return refusedUnlessSeen(
+          streamId,
+          loaded,
+          context.commandId,
+          versionMismatch(streamId, expected, loaded, attempt),
+        );
+      }
       if (attempt > 1) await backoff.wait(backoff.delayMs(attempt - 1, context.commandId));
       const decision = config.decider.decide(command, loaded.state);
-      if (E.isLeft(decision)) return decision;
+      if (E.isLeft(decision)) return refusedUnlessSeen(streamId, loaded, context.commandId, decision.left);
       const events = decision.right;
       if (events.length === 0) {
         return E.right({ streamId, events, version: loaded.version, state: loaded.state, duplicate: false });
@@ -357,6 +388,7 @@ const fromScratch = <S>(initialState: S): Loaded<S> => ({
   version: 'no_stream',
   snapshotVersion: undefined,
   seenCommand: false,
+  whole: true,
 });
 
 /** True when the store's stream is at an earlier version than the one the handler loaded. */

@@ -64,11 +64,14 @@ export const catalogRoutes: ReadonlyArray<AnyRoute> = [
     errors: [409, 422],
     handle: async (context) => {
       const { sku, name, price, currency } = context.body;
-      const done = await execute<ProductState>(
-        context,
-        { type: 'AddProduct', sku, name, price, currency, at: context.now },
-        (id) => context.reader.read(catalogDecider, catalogStreamId({ sku }), id),
-      );
+      const done = await execute<ProductState>(context, {
+        type: 'AddProduct',
+        sku,
+        name,
+        price,
+        currency,
+        at: context.now,
+      });
       return {
         ...answerProduct(done.state, done.version, 201),
         headers: { location: `/catalog/products/${encodeURIComponent(sku)}` },
@@ -101,7 +104,6 @@ export const catalogRoutes: ReadonlyArray<AnyRoute> = [
           ...(currency === undefined ? {} : { currency }),
           at: context.now,
         },
-        (id) => context.reader.read(catalogDecider, catalogStreamId({ sku }), id),
         expected,
       );
       return answerProduct(done.state, done.version);
@@ -122,12 +124,7 @@ export const catalogRoutes: ReadonlyArray<AnyRoute> = [
     handle: async (context) => {
       const sku = context.params.sku ?? '';
       const expected = await expectVersion(context, sku);
-      const done = await execute<ProductState>(
-        context,
-        { type: 'DiscontinueProduct', sku, at: context.now },
-        (id) => context.reader.read(catalogDecider, catalogStreamId({ sku }), id),
-        expected,
-      );
+      const done = await execute<ProductState>(context, { type: 'DiscontinueProduct', sku, at: context.now }, expected);
       return answerProduct(done.state, done.version);
     },
   }),

@@ -54,11 +54,12 @@ const setPassword = async (
   streamId: string,
   hasher: PasswordHasher,
 ) => {
-  const done = await execute<CustomerState>(
-    context,
-    { type: 'ChangePassword', customerId, passwordHash: await hasher.hash(password), at: context.now },
-    (id) => context.reader.read(customerDecider, streamId, id),
-  );
+  const done = await execute<CustomerState>(context, {
+    type: 'ChangePassword',
+    customerId,
+    passwordHash: await hasher.hash(password),
+    at: context.now,
+  });
   return customerAnswer(done.state, done.version);
 };
 
@@ -193,9 +194,7 @@ export const customerRoutes = (deps: IdentityDeps): ReadonlyArray<AnyRoute> => [
     errors: [404, 409],
     handle: async (context) => {
       const customerId = context.params.customerId ?? '';
-      const done = await execute<CustomerState>(context, { type: 'VerifyEmail', customerId, at: context.now }, (id) =>
-        context.reader.read(customerDecider, customerStreamId({ customerId }), id),
-      );
+      const done = await execute<CustomerState>(context, { type: 'VerifyEmail', customerId, at: context.now });
       return customerAnswer(done.state, done.version);
     },
   }),

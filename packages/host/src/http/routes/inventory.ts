@@ -41,7 +41,6 @@ export const inventoryRoutes: ReadonlyArray<AnyRoute> = [
       const done = await execute<StockState>(
         context,
         { type: 'ReceiveStock', sku, quantity: context.body.quantity, at: context.now },
-        (id) => context.reader.read(inventoryDecider, inventoryStreamId({ sku }), id),
         expected,
       );
       return {

@@ -70,19 +70,15 @@ export const orderRoutes: ReadonlyArray<AnyRoute> = [
       const orderId =
         context.body.orderId ??
         (context.idempotencyScope === undefined ? `o-${randomUUID()}` : derivedId('o-', context.idempotencyScope));
-      const done = await execute<OrderState>(
-        context,
-        {
-          type: 'PlaceOrder',
-          orderId,
-          customerId: subject,
-          lines,
-          currency,
-          shippingAddress,
-          at: context.now,
-        },
-        (id) => context.reader.read(orderDecider, orderStreamId({ orderId }), id),
-      );
+      const done = await execute<OrderState>(context, {
+        type: 'PlaceOrder',
+        orderId,
+        customerId: subject,
+        lines,
+        currency,
+        shippingAddress,
+        at: context.now,
+      });
       return {
         ...orderAnswer(done.state, done.version, 201),
         headers: { location: `/orders/${encodeURIComponent(orderId)}` },
@@ -163,7 +159,6 @@ export const orderRoutes: ReadonlyArray<AnyRoute> = [
           reason: context.body.reason,
           at: context.now,
         },
-        (id) => context.reader.read(orderDecider, orderStreamId({ orderId }), id),
         expected,
       );
       return orderAnswer(done.state, done.version);
