@@ -74,6 +74,12 @@ interface ScenarioResult {
   /** Each peer's events/s in each round. */
   readonly rounds: Readonly<Record<string, ReadonlyArray<number>>>;
   readonly targets: ReadonlyArray<Target>;
+  /**
+   * Ordo's writes in this scenario (warm-up included), from the store's `writeStats`: groups
+   * written, the appends they carried, and their ratio. Without hooks a group is one statement and
+   * one round trip, so `statementsPerAppend` is also Ordo's round trips per append.
+   */
+  readonly ordoWrites?: { readonly groups: number; readonly appends: number; readonly statementsPerAppend: number };
 }
 
 type Check = (m: Readonly<Record<string, Measurement>>) => Target;
@@ -166,6 +172,7 @@ const main = async () => {
     const elapsed = new Map(peers.map((p) => [p.name, 0]));
     const perRound = new Map<string, number[]>(peers.map((p) => [p.name, []]));
     log(`${name}...`);
+    const writesBefore = ordo.store.writeStats;
     for (let round = 0; round < rounds; round++) {
       for (const peer of round % 2 === 0 ? peers : [...peers].reverse()) {
         const recorder = recorders.get(peer.name)!;
@@ -187,6 +194,9 @@ const main = async () => {
       const each = ours.map((r, i) => r / Math.max(theirs[i]!, 1e-9));
       ratioRanges[`ordo/${peer.name}`] = [Math.min(...each), Math.max(...each)];
     }
+    const writesAfter = ordo.store.writeStats;
+    const groups = writesAfter.groups - writesBefore.groups;
+    const appends = writesAfter.appends - writesBefore.appends;
     const result: ScenarioResult = {
       name,
       peers: measured,
@@ -194,9 +204,14 @@ const main = async () => {
       ratioRanges,
       rounds: Object.fromEntries([...perRound].map(([peer, rates]) => [peer, rates.map(Math.round)])),
       targets: checks.map((check) => check(measured)),
+      ...(appends === 0 ? {} : { ordoWrites: { groups, appends, statementsPerAppend: round2(groups / appends) } }),
     };
     results.push(result);
     log(`  ${peers.map((p) => `${p.name} ${fmt(rate(measured, p.name))} ev/s`).join(', ')}  ${targetsText(result)}`);
+    if (result.ordoWrites) {
+      const w = result.ordoWrites;
+      log(`  ordo: ${w.appends} appends in ${w.groups} statements (${(w.appends / w.groups).toFixed(1)} appends each)`);
+    }
   };
 
   // Appends run in 8 short rounds so that a burst of load from elsewhere (another process's

@@ -1,5 +1,6 @@
 import { notificationChannel } from '../event-store/append-notifications';
 import { LOCK_CLASS } from '../runtime/advisory-locks';
+import { leanAppendMigration } from './lean-append-migration';
 import type { Migration } from './migration';
 import { type SchemaName, sqlLiteral } from './schema-name';
 
@@ -33,6 +34,9 @@ import { type SchemaName, sqlLiteral } from './schema-name';
  * `ordo_streams` row. Stream reads no longer see them; the stream id can be written again from
  * `no_stream` and restarts at revision 0; `$all` keeps them (history stays append-only, positions
  * never disappear), as EventStoreDB keeps soft-deleted events in `$all` until a scavenge.
+ *
+ * Migration 2 (`lean-append-migration.ts`) replaces `ordo_append` with a leaner body of the
+ * same rules; the rules' comment below still describes it.
  */
 const coreSchema = (s: SchemaName): string => {
   const q = s.quoted;
@@ -320,7 +324,12 @@ $fn$;
 `;
 };
 
-/** The event store's own migrations (versions 1-99). */
+/**
+ * The event store's own migrations (versions 1-99): 1, then 2 (`ordo_append` replaced by a leaner
+ * body of the same rules). `ordo_append` as it
+ * runs today is the one of the highest version here.
+ */
 export const coreMigrations: ReadonlyArray<Migration> = [
   { version: 1, name: 'event store: events, streams, ordo_append, ordo_delete_stream', sql: coreSchema },
+  leanAppendMigration,
 ];
