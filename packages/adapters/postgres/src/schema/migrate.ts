@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { LOCK_CLASS } from '../runtime/advisory-locks';
 import { ORDO_TYPES } from '../runtime/pg-types';
+import { checkOut } from '../runtime/transaction';
 import { coreMigrations } from './core-migrations';
 import { MAX_CORE_MIGRATION, type Migration } from './migration';
 import { type SchemaName, schemaOption } from './schema-name';
@@ -76,7 +77,8 @@ export const migrate = async (pool: Pool, options: MigrateOptions = {}): Promise
   const schema = schemaOption(options.schema);
   const plan = planOf(options.extra ?? []);
   const q = schema.quoted;
-  const client = await pool.connect();
+  // A connection that dies mid-migration fails this call instead of crashing the process.
+  const { client, release } = await checkOut(pool);
   let broken: unknown;
   try {
     await client.query('BEGIN ISOLATION LEVEL READ COMMITTED');
@@ -133,6 +135,6 @@ export const migrate = async (pool: Pool, options: MigrateOptions = {}): Promise
       throw error;
     }
   } finally {
-    client.release(broken instanceof Error ? broken : undefined);
+    release(broken instanceof Error ? broken : undefined);
   }
 };
