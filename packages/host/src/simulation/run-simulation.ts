@@ -12,6 +12,7 @@ import { checkInvariants, type InvariantResult } from './invariants';
 import type { PlantedBug } from './planted-bugs';
 import type { GatewayBehaviour } from './simulated-gateway';
 import type { StoreConfig } from '../composition/host-config';
+import { createStepScheduler } from './step-scheduler';
 import { createWorld, type World } from './world';
 
 /** Options of {@link runSimulation}; everything but `seed` has a default. */
@@ -78,24 +79,9 @@ export const replayCommand = (options: SimulationOptions): string => {
 export const failureLine = (report: SimulationReport, options: SimulationOptions): string =>
   `SEED ${report.seed} failed: ${report.failure ?? 'unknown'}; replay: ${replayCommand(options)}`;
 
+const onNextTurn = (resolve: () => void): void => void setImmediate(resolve);
 /** Lets the bus pumps and the payment service's continuations run to completion. */
-const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-interface WorkItem {
-  readonly name: string;
-  readonly weight: number;
-  readonly run: () => Promise<void>;
-}
-
-const pickWeighted = (random: SeededRandom, items: ReadonlyArray<WorkItem>): WorkItem => {
-  const total = items.reduce((sum, i) => sum + i.weight, 0);
-  let r = random.next() * total;
-  for (const item of items) {
-    r -= item.weight;
-    if (r < 0) return item;
-  }
-  return items[items.length - 1]!;
-};
+const settle = () => new Promise<void>(onNextTurn);
 
 const PASSWORD_HASH = 'scrypt$simulated$0000';
 
@@ -191,28 +177,11 @@ const simulate = async (
   const startMs = clock.nowMs();
   let placed = 0;
   let nextOrderAtMs = startMs;
-  let crashesLeft = options.crashes ?? 8;
   // How fast business time runs against the work: on a fast clock the saga's own timeouts fire
   // while answers are still on their way (late reservations and captures).
   const pace = random.next();
   const clockWeight = 0.3 + 1.5 * pace * pace;
   const clockStepMs = 2_000 + random.int(6_000);
-  const crashes: Record<string, number> = {};
-  let timeoutsFired = 0;
-  // Where the log stood when a projection last found nothing to do. The in-memory store tells its
-  // last position; on another store the port is asked what came after the last position seen.
-  const memoryLog = world.store as { lastPosition?: () => bigint };
-  let seenUpTo = 0n;
-  const logMark = async (): Promise<bigint> => {
-    if (typeof memoryLog.lastPosition === 'function') return memoryLog.lastPosition();
-    for (;;) {
-      const batch = await world.store.readAll({ after: seenUpTo, maxCount: 1_000 });
-      const last = batch[batch.length - 1];
-      if (last === undefined) return seenUpTo;
-      seenUpTo = last.globalPosition;
-    }
-  };
-  const projectionIdleAt = new Map<string, bigint>();
 
   const placeOrder = async () => {
     const orderId = `o-${placed}`;
@@ -239,93 +208,14 @@ const simulate = async (
     await world.dispatcher.dispatch({ command, commandId: `place:${orderId}`, occurredAt: at });
   };
 
-  /** A crash of one worker; more likely mid-flight (between an effect and its acknowledgement). */
-  const crash = (worker: string, midFlight: boolean, effect: () => void): WorkItem => ({
-    name: `crash:${worker}`,
-    weight: midFlight ? 0.6 : 0.1,
-    run: async () => {
-      crashesLeft -= 1;
-      crashes[worker] = (crashes[worker] ?? 0) + 1;
-      effect();
-    },
+  const scheduler = createStepScheduler(world, {
+    random,
+    clockWeight,
+    clockStepMs,
+    crashes: options.crashes ?? 8,
+    orderDue: () => placed < orders && clock.nowMs() >= nextOrderAtMs,
+    placeOrder,
   });
-
-  const workItems = async (): Promise<WorkItem[]> => {
-    const items: WorkItem[] = [];
-    const last = await logMark();
-    if (placed < orders && clock.nowMs() >= nextOrderAtMs)
-      items.push({ name: 'place-order', weight: 3, run: placeOrder });
-    if (world.relay.holding())
-      items.push({ name: 'relay-mark', weight: 4, run: async () => void (await world.relay.mark()) });
-    else if ((await world.outbox.pending()) > 0) {
-      items.push({ name: 'relay-publish', weight: 4, run: async () => void (await world.relay.publish()) });
-    }
-    for (const gate of Object.values(world.gates)) {
-      const state = gate.state();
-      if (state === 'delivered') items.push({ name: `handle:${gate.name}`, weight: 8, run: () => gate.handle() });
-      if (state === 'handled') items.push({ name: `ack:${gate.name}`, weight: 8, run: async () => gate.ack() });
-    }
-    const nextTimeout = await world.timers.nextDueAt();
-    if (nextTimeout !== undefined && nextTimeout.getTime() <= clock.nowMs()) {
-      items.push({
-        name: 'fire-timeouts',
-        weight: 2,
-        run: async () => void (timeoutsFired += await world.timers.fire(clock.now())),
-      });
-    }
-    const dueAnswers = world.gateway.due();
-    if (dueAnswers > 0)
-      items.push({
-        name: 'gateway-answer',
-        weight: 3,
-        run: async () => void world.gateway.answer(random.int(dueAnswers)),
-      });
-    const duePickups = world.carrier.due();
-    if (duePickups > 0)
-      items.push({
-        name: 'carrier',
-        weight: 3,
-        run: async () => void (await world.carrier.act(random.int(duePickups))),
-      });
-    for (const runner of world.projections) {
-      if (projectionIdleAt.get(runner.name) === last) continue;
-      items.push({
-        name: `project:${runner.name}`,
-        weight: 1,
-        run: async () => {
-          if ((await runner.step()) === 0) projectionIdleAt.set(runner.name, last);
-        },
-      });
-    }
-    if (items.length === 0) return items;
-    // Crashes and the clock only make sense while something is going on.
-    if (crashesLeft > 0) {
-      // A consumer crashes between its effect and its ack (the message comes again); the carrier
-      // also forgets its planned pickups.
-      for (const gate of Object.values(world.gates)) {
-        items.push(
-          crash(gate.name, gate.state() === 'handled', () => {
-            gate.crash();
-            if (gate.name === 'carrier') world.carrier.reset();
-          }),
-        );
-      }
-      items.push(
-        crash('payment-service', world.paymentService.inFlight() > 0, () => world.paymentService.reset()),
-        crash('relay', world.relay.holding(), () => world.relay.reset()),
-        crash('projections', false, () => {
-          for (const runner of world.projections) runner.reset();
-          projectionIdleAt.clear();
-        }),
-      );
-    }
-    items.push({
-      name: 'advance-clock',
-      weight: clockWeight,
-      run: async () => clock.advance(200 + random.int(clockStepMs)),
-    });
-    return items;
-  };
 
   /** The earliest time something will be due, when nothing is due now. */
   const nextWakeUp = async (): Promise<number | undefined> => {
@@ -345,15 +235,15 @@ const simulate = async (
       livelock = `still busy after ${steps} steps`;
       break;
     }
-    const items = await workItems();
-    if (items.length === 0) {
+    const item = await scheduler.next();
+    if (item === undefined) {
       const wakeUp = await nextWakeUp();
       if (wakeUp === undefined) break; // quiescent
       clock.set(Math.max(wakeUp, clock.nowMs()));
       continue;
     }
     steps += 1;
-    await pickWeighted(random, items).run();
+    await item.run();
     await settle();
   }
 
@@ -401,11 +291,11 @@ const simulate = async (
     cancelled,
     cancelReasons,
     steps,
-    crashes,
+    crashes: scheduler.crashes(),
     events: events.length,
     deliveries: deliveries.length,
     redeliveries: deliveries.filter((d) => d.attempt > 1).length,
-    timeoutsFired,
+    timeoutsFired: scheduler.timeoutsFired(),
     lateAnswers,
     gateway: world.gateway.stats(),
     rejections,

@@ -79,7 +79,12 @@ export const createSimulatedGateway = (
         calls.push({ dueAtMs: clock.now().getTime() + fate.delayMs, answer: fate.answer, resolve });
       });
     },
-    due: () => dueCalls().length,
+    due: () => {
+      const now = clock.now().getTime();
+      let n = 0;
+      for (const c of calls) if (c.dueAtMs <= now) n += 1;
+      return n;
+    },
     answer: (index) => {
       const due = dueCalls();
       const call = due[index % Math.max(due.length, 1)];
