@@ -37,6 +37,15 @@ export interface CancelTimeoutPayload {
 }
 
 type Target = { readonly domain: CommandDomain; readonly streamId: (command: never) => string };
+type Headers = Readonly<Record<string, string>>;
+
+/** `headers` and one more, copied key by key (see the mapping's note on spreads). */
+const withHeader = (headers: Headers, name: string, value: string): Headers => {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(headers)) out[key] = headers[key]!;
+  out[name] = value;
+  return out;
+};
 
 /** Which domain takes each command type the saga sends, and the stream it goes to (the message key). */
 const COMMAND_TARGETS: ReadonlyMap<string, Target> = new Map<string, Target>([
@@ -73,19 +82,23 @@ export const commerceOutboxMapping = <I extends AnyEvent, Ev extends AnyEvent, S
   return (event: RecordedEvent<AnyEvent>): ReadonlyArray<OutboxMessage> => {
     const category = streamCategory(event.streamId);
     const headers = messageHeaders(event);
-    const base = { streamId: event.streamId, streamVersion: event.streamVersion, globalPosition: event.globalPosition };
+    // Every message is one object literal, without spreads: a literal that starts with a spread
+    // and adds keys is a slow path of V8 on Node 20 (about 0.8 us per added key), and this runs
+    // for every appended event (docs/simulation.md).
+    const message = (id: string, topic: string, key: string, type: string, payload: unknown, h: Headers) => ({
+      streamId: event.streamId,
+      streamVersion: event.streamVersion,
+      globalPosition: event.globalPosition,
+      id,
+      topic,
+      key,
+      type,
+      payload,
+      headers: h,
+    });
     if (categories.has(category)) {
-      return [
-        {
-          ...base,
-          id: event.metadata.eventId,
-          topic: topics.events[category as keyof HostTopics['events']],
-          key: event.streamId,
-          type: event.event.type,
-          payload: event.event,
-          headers,
-        },
-      ];
+      const topic = topics.events[category as keyof HostTopics['events']];
+      return [message(event.metadata.eventId, topic, event.streamId, event.event.type, event.event, headers)];
     }
     if (!event.streamId.startsWith(sagaPrefix)) return [];
     return saga.react(event.event as Ev).map((action, index): OutboxMessage => {
@@ -96,15 +109,14 @@ export const commerceOutboxMapping = <I extends AnyEvent, Ev extends AnyEvent, S
           if (target === undefined) {
             throw new Error(`ordo: no domain takes the saga command type '${action.command.type}'`);
           }
-          return {
-            ...base,
+          return message(
             id,
-            topic: topics.commands[target.domain],
-            key: target.streamId(action.command as never),
-            type: action.command.type,
-            payload: action.command,
-            headers: { ...headers, [COMMAND_ID_HEADER]: action.commandId },
-          };
+            topics.commands[target.domain],
+            target.streamId(action.command as never),
+            action.command.type,
+            action.command,
+            withHeader(headers, COMMAND_ID_HEADER, action.commandId),
+          );
         }
         case 'schedule': {
           const payload: ScheduleTimeoutPayload<I> = {
@@ -112,27 +124,11 @@ export const commerceOutboxMapping = <I extends AnyEvent, Ev extends AnyEvent, S
             dueAt: action.dueAt,
             input: action.input,
           };
-          return {
-            ...base,
-            id,
-            topic: topics.timers,
-            key: event.streamId,
-            type: TimerMessageTypes.schedule,
-            payload,
-            headers,
-          };
+          return message(id, topics.timers, event.streamId, TimerMessageTypes.schedule, payload, headers);
         }
         case 'cancel': {
           const payload: CancelTimeoutPayload = { timeoutId: action.timeoutId };
-          return {
-            ...base,
-            id,
-            topic: topics.timers,
-            key: event.streamId,
-            type: TimerMessageTypes.cancel,
-            payload,
-            headers,
-          };
+          return message(id, topics.timers, event.streamId, TimerMessageTypes.cancel, payload, headers);
         }
       }
     });

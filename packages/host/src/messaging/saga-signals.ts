@@ -34,9 +34,10 @@ export const fulfilmentSignalMessage = (signal: SagaSignal<FulfilmentInput>, top
  * The same signal as an outbox row (a timeout fired by a durable scheduler into the outbox): it
  * joins its saga stream's messages; it has no stream position of its own, so both are -1.
  */
-export const fulfilmentSignalOutboxMessage = (signal: SagaSignal<FulfilmentInput>, topic: string): OutboxMessage => ({
-  ...fulfilmentSignalMessage(signal, topic),
-  streamId: fulfilmentSignalKey(signal),
-  streamVersion: -1n,
-  globalPosition: -1n,
-});
+export const fulfilmentSignalOutboxMessage = (signal: SagaSignal<FulfilmentInput>, topic: string): OutboxMessage =>
+  // Object.assign rather than a spread followed by new keys: a slow path of V8 on Node 20.
+  Object.assign(fulfilmentSignalMessage(signal, topic), {
+    streamId: fulfilmentSignalKey(signal),
+    streamVersion: -1n,
+    globalPosition: -1n,
+  });
