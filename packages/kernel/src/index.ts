@@ -95,9 +95,18 @@ export { rebuildProjection } from './projections';
 export type { CheckpointStore, ProjectedState, Projection, ProjectionHandler } from './projections';
 export { compensateInReverse, sagaActions, sagaStreamId } from './sagas';
 export type { ProcessManager, SagaAction } from './sagas';
-export { messageHeaders, messagesByRouting, relayOnce, routeByCategory, streamCategory } from './messaging';
+export {
+  hasHandleBatch,
+  messageHeaders,
+  messagesByRouting,
+  relayOnce,
+  routeByCategory,
+  streamCategory,
+} from './messaging';
 export type {
+  BatchInbox,
   Inbox,
+  InboxBatchResult,
   InboxResult,
   IncomingMessage,
   MessageConsumer,

@@ -29,11 +29,16 @@ export {
   readDeadLetterHeaders,
 } from './consumer';
 export type {
+  BatchContext,
+  BatchHandler,
+  BatchMessage,
   ConsumerEvent,
   DeadLetterReason,
   DeadLetterRecord,
   KafkaConsumer,
+  KafkaConsumerHandler,
   KafkaConsumerOptions,
+  KafkaConsumerSettings,
   KafkaConsumerStats,
   KafkaMessageConsumerOptions,
   MessageContext,

@@ -2,7 +2,7 @@
  * @ordo/kernel/adapter-kit: what adapter authors need and application code does not: the one
  * append validation, the one read-options rule, expected-version arithmetic, the catch-up
  * subscription loop, the steps of projection runners, and how an outbox message is built from a
- * recorded event. Every adapter of a port builds on these, so the same input gets the same
+ * recorded event, the inbox's input checks. Every adapter of a port builds on these, so the same input gets the same
  * verdict from each.
  */
 export {
@@ -31,4 +31,4 @@ export {
   runProjectionBatch,
 } from '../projections';
 export type { AsyncProjectionStep } from '../projections';
-export { messageHeaders, toOutboxMessage } from '../messaging';
+export { assertValidInboxBatch, assertValidInboxKey, messageHeaders, toOutboxMessage } from '../messaging';

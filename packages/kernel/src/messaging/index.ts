@@ -1,4 +1,5 @@
-export type { Inbox, InboxResult } from './inbox';
+export { assertValidInboxBatch, assertValidInboxKey, hasHandleBatch } from './inbox';
+export type { BatchInbox, Inbox, InboxBatchResult, InboxResult } from './inbox';
 export type { IncomingMessage, MessageConsumer } from './message-consumer';
 export type { Outbox } from './outbox';
 export {

@@ -17,6 +17,12 @@ export type ConsumerEvent =
       readonly delayMs: number;
       readonly error: unknown;
     })
+  /**
+   * A chunk's transaction rolled back because the batch handler (`handleBatch`) threw for its
+   * `messages` messages from `offset` on, and the failing one is unknown: they are taken through
+   * the single-message path one at a time (each with its own retries).
+   */
+  | (MessagePosition & { readonly type: 'batch-failed'; readonly messages: number; readonly error: unknown })
   /** The message went to the dead-letter topic; the partition moves on. */
   | (MessagePosition & {
       readonly type: 'dead-lettered';

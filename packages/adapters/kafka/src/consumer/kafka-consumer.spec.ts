@@ -69,6 +69,8 @@ test('bad options are refused with an invalid_options error naming the option', 
     [{ maxAttempts: 0 }, 'maxAttempts', 0],
     [{ commitEvery: 1.5 }, 'commitEvery', 1.5],
     [{ partitionsConsumedConcurrently: -1 }, 'partitionsConsumedConcurrently', -1],
+    [{ batchSize: 0 }, 'batchSize', 0],
+    [{ batchSize: 2.5 }, 'batchSize', 2.5],
   ];
   for (const [bad, path, actual] of cases) {
     try {
@@ -84,6 +86,30 @@ test('bad options are refused with an invalid_options error naming the option', 
       assert.match(e.message, path);
     }
   }
+  assert.is(configs.length, 0, 'nothing reached kafkajs');
+});
+
+test('a consumer takes exactly one of handle and handleBatch', () => {
+  const { kafka, configs } = recordingKafka();
+  const base = { kafka, groupId: 'g', topics: ['t'], codec: Events.codec, inbox: createInMemoryInbox() };
+  const handle = async () => undefined;
+  const cases: ReadonlyArray<readonly [Record<string, unknown>, string]> = [
+    [{}, 'handle'],
+    [{ handle: 'not a function' }, 'handle'],
+    [{ handleBatch: 7 }, 'handleBatch'],
+    [{ handle, handleBatch: handle }, 'handleBatch'],
+  ];
+  for (const [handlers, path] of cases) {
+    try {
+      createKafkaConsumer({ ...base, ...handlers } as unknown as Parameters<typeof createKafkaConsumer>[0]);
+      assert.unreachable(`${Object.keys(handlers).join(' + ') || 'no handler'} was accepted`);
+    } catch (error) {
+      assert.instance(error, InvalidInputError);
+      assert.is((error as InvalidInputError).code, 'invalid_options');
+      assert.is((error as InvalidInputError).issues[0]?.path, path);
+    }
+  }
+  createKafkaConsumer({ ...base, handleBatch: async () => undefined });
   assert.is(configs.length, 0, 'nothing reached kafkajs');
 });
 

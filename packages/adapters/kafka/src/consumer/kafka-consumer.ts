@@ -1,37 +1,64 @@
-import { decodeWith, type Inbox } from '@ordo/kernel';
+import { decodeWith, hasHandleBatch, type Inbox } from '@ordo/kernel';
 import type * as t from 'io-ts';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import { assertTopicName, topicNameProblem } from '../client/topic-names';
 import { createManagedProducer, type ProducerOptions } from '../publisher/managed-producer';
 import type { BackoffPolicy } from '../runtime/backoff';
 import { invalidOption, positiveIntegerOption } from '../runtime/option-checks';
+import type { BatchHandler } from './chunk-processor';
 import type { ConsumerEvent } from './consumer-events';
 import { deadLetterHeaders, defaultDeadLetterTopic } from './dead-letter';
-import {
-  type DecodeResult,
-  type MessageContext,
-  processMessage,
-  type ProcessorDeps,
-  type RawKafkaMessage,
-} from './message-processor';
+import type { DecodeResult, MessageContext, ProcessorDeps } from './message-processor';
+import { createPartitionBatchHandler, type PartitionStats } from './partition-batch';
 
-/** Options of {@link createKafkaConsumer}. */
-export interface KafkaConsumerOptions<A, O, Tx> {
-  readonly kafka: Kafka;
-  /** The consumer group; its members share the topics' partitions. */
-  readonly groupId: string;
-  readonly topics: ReadonlyArray<string>;
+/**
+ * How a consumer applies its messages: `handle`, one message at a time (inside the chunk's
+ * transaction, in partition order), or `handleBatch`, the chunk's fresh messages at once.
+ */
+export type KafkaConsumerHandler<A, Tx> =
+  | {
+      /** Applies one event. Write the effect through `context.tx`. Throwing means "try again". */
+      readonly handle: (event: A, context: MessageContext<Tx>) => Promise<void>;
+      readonly handleBatch?: undefined;
+    }
+  | {
+      /**
+       * Applies a chunk's fresh messages (in partition order) through `context.tx`, e.g. with one
+       * multi-row statement. Throwing rolls the chunk back; its messages are then taken one at a
+       * time, each through `handleBatch` with one message. Also used alone, one message per call,
+       * when the inbox has no `handleBatch`.
+       */
+      readonly handleBatch: BatchHandler<A, Tx>;
+      readonly handle?: undefined;
+    };
+
+/** Options of {@link createKafkaConsumer}: {@link KafkaConsumerSettings}, a codec and a handler. */
+export type KafkaConsumerOptions<A, O, Tx> = KafkaConsumerSettings<Tx> & {
   /**
    * Decodes each message value (parsed JSON) into an event through the kernel's `decodeWith`,
    * e.g. `defineMessages(...).codec`. A failure dead-letters the message at once.
    */
   readonly codec: t.Type<A, O, unknown>;
-  /** Dedup: each message's effect runs in `inbox.handleOnce`, in one transaction with its dedup record. */
+} & KafkaConsumerHandler<A, Tx>;
+
+/** The settings of {@link createKafkaConsumer}, besides the codec and the handler. */
+export interface KafkaConsumerSettings<Tx> {
+  readonly kafka: Kafka;
+  /** The consumer group; its members share the topics' partitions. */
+  readonly groupId: string;
+  readonly topics: ReadonlyArray<string>;
+  /**
+   * Dedup: effects commit in one transaction with their dedup records. With `inbox.handleBatch`,
+   * one transaction per chunk of up to `batchSize` messages; otherwise `inbox.handleOnce` per message.
+   */
   readonly inbox: Inbox<Tx>;
   /** The name the inbox records messages under. Default: `groupId`. */
   readonly inboxConsumer?: string;
-  /** Applies one event. Write the effect through `context.tx`. Throwing means "try again". */
-  readonly handle: (event: A, context: MessageContext<Tx>) => Promise<void>;
+  /**
+   * Most messages of one partition in one inbox transaction, when the inbox has `handleBatch`.
+   * Default 500; 1 gives each message a batch transaction of its own.
+   */
+  readonly batchSize?: number;
   /** Handler tries before dead-lettering. Default 5. */
   readonly maxAttempts?: number;
   /** Waits between handler tries. Default 100 ms doubling up to 2 s. */
@@ -57,7 +84,10 @@ export interface KafkaConsumerOptions<A, O, Tx> {
   readonly heartbeatIntervalMs?: number;
   /** Default 10 000 ms. */
   readonly rebalanceTimeoutMs?: number;
-  /** Offsets are committed after every batch and, within a long batch, after this many messages. Default 200. */
+  /**
+   * Offsets are committed after every fetched batch and, within a long one, once this many
+   * messages are done (checked after each chunk or single message). Default 200.
+   */
   readonly commitEvery?: number;
   readonly onEvent?: (event: ConsumerEvent) => void;
   /** The clock stamped on dead letters. Default: the system clock. */
@@ -70,6 +100,8 @@ export interface KafkaConsumerStats {
   readonly duplicates: number;
   readonly deadLettered: number;
   readonly commits: number;
+  /** Chunk transactions (`inbox.handleBatch`) that committed. */
+  readonly chunks: number;
 }
 
 /** A Kafka consumer-group member with inbox dedup, retries and a dead-letter topic. */
@@ -79,7 +111,7 @@ export interface KafkaConsumer {
   /** Resolves when this member first joined its group and got its partitions. */
   joined(): Promise<void>;
   /**
-   * Stops: waits cut short, the message in the handler finishes, processed offsets are committed,
+   * Stops: waits cut short, the chunk (or message) in the handler finishes, processed offsets are committed,
    * the member leaves the group (its partitions move to the others at once) and disconnects.
    */
   stop(): Promise<void>;
@@ -90,27 +122,33 @@ export interface KafkaConsumer {
  * A consumer-group member that applies each message's effect exactly once as far as the inbox
  * can tell (at-least-once delivery, deduplicated by `ordo-event-id` in the effect's transaction).
  *
- * - Each partition is processed in order, one message at a time, so one stream's events keep
- *   their order.
+ * - Each partition is processed in order, so one stream's events keep their order. With an inbox
+ *   that has `handleBatch`, a fetched batch is decoded and applied in chunks of up to `batchSize`
+ *   messages, one inbox transaction per chunk (`handle` runs for each fresh message in turn, or
+ *   `handleBatch` once with them all); otherwise one `inbox.handleOnce` transaction per message.
+ * - When a handler throws in a chunk, the chunk rolls back; the messages before the failing one are
+ *   applied again in a chunk of their own, the failing one is retried alone (backoff, dead-letter
+ *   after `maxAttempts`, its failed try in the chunk counting as the first), and the rest go on.
  * - Offsets are committed by hand (`autoCommit` off), only for messages whose effect committed
- *   or that reached the dead-letter topic; a crash re-delivers the rest, and the inbox drops what
- *   was already applied.
+ *   (after their chunk's transaction) or that reached the dead-letter topic; a crash re-delivers
+ *   the rest, and the inbox drops what was already applied.
  * - Undecodable messages, and messages whose handler fails `maxAttempts` times, go to the
  *   dead-letter topic (original key, value and headers plus the failure in `ordo-dlq-*` headers),
  *   and the partition moves on.
- * - A rebalance or `stop()` ends the current batch after the message in progress; what was done is
- *   committed first.
+ * - A rebalance or `stop()` ends the current batch after the chunk (or message) in progress; what
+ *   was done is committed first.
  *
- * Bad options (empty `groupId`, no `topics` or an illegal topic name, `maxAttempts`, `commitEvery`
- * or `partitionsConsumedConcurrently` not a positive integer) throw an `InvalidInputError` with
- * code `invalid_options` and one issue naming the option (e.g. `topics.1`).
+ * Bad options (empty `groupId`, no `topics` or an illegal topic name, `maxAttempts`, `commitEvery`,
+ * `batchSize` or `partitionsConsumedConcurrently` not a positive integer, not exactly one of `handle`
+ * and `handleBatch`) throw an `InvalidInputError` with code `invalid_options` and one issue naming
+ * the option (e.g. `topics.1`).
  */
 export const createKafkaConsumer = <A, O, Tx>(options: KafkaConsumerOptions<A, O, Tx>): KafkaConsumer =>
   createKafkaConsumerWith(options, decodeWith(options.codec, 'Kafka message'));
 
 /** {@link createKafkaConsumer} with a plain decode function in place of an io-ts codec. */
 export const createKafkaConsumerWith = <A, Tx>(
-  options: Omit<KafkaConsumerOptions<A, unknown, Tx>, 'codec'>,
+  options: KafkaConsumerSettings<Tx> & KafkaConsumerHandler<A, Tx>,
   decode: (value: unknown) => DecodeResult<A>,
 ): KafkaConsumer => {
   if (typeof options.groupId !== 'string' || options.groupId === '')
@@ -129,6 +167,21 @@ export const createKafkaConsumerWith = <A, Tx>(
   });
   const maxAttempts = positiveIntegerOption(options.maxAttempts ?? 5, 'maxAttempts');
   const commitEvery = positiveIntegerOption(options.commitEvery ?? 200, 'commitEvery');
+  const batchSize = positiveIntegerOption(options.batchSize ?? 500, 'batchSize');
+  const { handle: oneAtATime, handleBatch } = options as {
+    readonly handle?: unknown;
+    readonly handleBatch?: unknown;
+  };
+  if (oneAtATime !== undefined && handleBatch !== undefined)
+    throw invalidOption('handleBatch', 'absent when handle is given', handleBatch, 'must not be given with handle');
+  const [handlerPath, handler] = oneAtATime === undefined ? ['handleBatch', handleBatch] : ['handle', oneAtATime];
+  if (typeof handler !== 'function')
+    throw invalidOption(
+      handler === undefined ? 'handle' : handlerPath,
+      'function',
+      handler,
+      'must be a function (give handle or handleBatch)',
+    );
   const concurrency = positiveIntegerOption(
     options.partitionsConsumedConcurrently ?? 1,
     'partitionsConsumedConcurrently',
@@ -136,7 +189,7 @@ export const createKafkaConsumerWith = <A, Tx>(
   const deadLetterTopic = options.deadLetterTopic ?? defaultDeadLetterTopic;
   const onEvent = options.onEvent ?? (() => undefined);
 
-  const stats = { handled: 0, duplicates: 0, deadLettered: 0, commits: 0 };
+  const stats: PartitionStats = { handled: 0, duplicates: 0, deadLettered: 0, commits: 0, chunks: 0 };
   const stopping = new AbortController();
   const deadLetters = createManagedProducer(options.kafka, options.deadLetterProducer);
   let consumer: Consumer | undefined;
@@ -148,7 +201,10 @@ export const createKafkaConsumerWith = <A, Tx>(
     inbox: options.inbox,
     inboxConsumer: options.inboxConsumer ?? options.groupId,
     group: options.groupId,
-    handle: options.handle,
+    handle:
+      options.handle ??
+      ((event, { tx, message, topic, partition, offset }) =>
+        options.handleBatch([{ event, message, offset }], { tx, topic, partition })),
     maxAttempts,
     retryBackoff: options.retryBackoff ?? { initialMs: 100, maxMs: 2_000 },
     infrastructureBackoff: options.infrastructureBackoff ?? { initialMs: 200, maxMs: 5_000, jitter: 0.2 },
@@ -169,49 +225,18 @@ export const createKafkaConsumerWith = <A, Tx>(
     },
   };
 
-  const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
-    const { topic, partition } = batch;
-    let done: string | undefined;
-    let uncommitted = 0;
-    const commit = async (): Promise<void> => {
-      if (done === undefined || uncommitted === 0) return;
-      const offset = (BigInt(done) + 1n).toString();
-      try {
-        await commitOffsetsIfNecessary({ topics: [{ topic, partitions: [{ partition, offset }] }] });
-        uncommitted = 0;
-        stats.commits += 1;
-      } catch (error) {
-        onEvent({ type: 'commit-failed', topic, partition, offset, error });
-      }
-    };
-    try {
-      for (const message of batch.messages) {
-        if (!isRunning() || isStale() || stopping.signal.aborted) break;
-        const raw: RawKafkaMessage = {
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key,
-          value: message.value,
-          headers: message.headers,
-        };
-        const outcome = await processMessage(raw, deps, stopping.signal);
-        if (outcome.kind === 'aborted') break;
-        if (outcome.kind === 'handled') stats.handled += 1;
-        else if (outcome.kind === 'duplicate') stats.duplicates += 1;
-        else stats.deadLettered += 1;
-        resolveOffset(message.offset);
-        done = message.offset;
-        uncommitted += 1;
-        if (uncommitted >= commitEvery) await commit();
-        // Also the moment kafkajs learns of a rebalance: it then throws, and `finally` commits.
-        await heartbeat();
-      }
-    } finally {
-      if (!isStale()) await commit();
-    }
-  };
+  const inbox = options.inbox;
+  const eachBatch = createPartitionBatchHandler<A, Tx>({
+    deps,
+    chunks: hasHandleBatch(inbox)
+      ? { ...deps, inbox, ...(options.handleBatch === undefined ? {} : { handleBatch: options.handleBatch }) }
+      : undefined,
+    batchSize,
+    commitEvery,
+    signal: stopping.signal,
+    stats,
+    onEvent,
+  });
 
   return {
     async start() {

@@ -1,11 +1,11 @@
 import type { Inbox, MessageConsumer } from '@ordo/kernel';
 import type { Kafka } from 'kafkajs';
-import { createKafkaConsumerWith, type KafkaConsumerOptions } from './kafka-consumer';
+import { createKafkaConsumerWith, type KafkaConsumerSettings } from './kafka-consumer';
 
-/** Options of {@link createKafkaMessageConsumer}: {@link KafkaConsumerOptions} minus what `subscribe` supplies. */
+/** Options of {@link createKafkaMessageConsumer}: {@link KafkaConsumerSettings} minus what `subscribe` supplies. */
 export type KafkaMessageConsumerOptions<Tx> = Omit<
-  KafkaConsumerOptions<unknown, unknown, Tx>,
-  'groupId' | 'topics' | 'codec' | 'handle' | 'kafka' | 'inbox'
+  KafkaConsumerSettings<Tx>,
+  'groupId' | 'topics' | 'kafka' | 'inbox'
 > & {
   readonly kafka: Kafka;
   readonly inbox: Inbox<Tx>;

@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ConsumerEvent } from './consumer-events';
 import type { DeadLetterInfo } from './dead-letter';
-import { processMessage, type ProcessorDeps, type RawKafkaMessage } from './message-processor';
+import { decodeMessage, processMessage, type ProcessorDeps, type RawKafkaMessage } from './message-processor';
 
 const Events = defineMessages({ Deposited: { account: t.string, amount: t.number } });
 type Event = t.TypeOf<typeof Events.codec>;
@@ -195,6 +195,20 @@ test('stopping during a retry wait aborts: the message is neither handled nor de
   assert.ok(Date.now() - started < 5_000);
   assert.is(s.deadLetters.length, 0);
   assert.equal(s.applied, []);
+});
+
+test('a decoded message reads its headers on first use, with the same values as before, spread or not', () => {
+  const message = raw(valid, { 'ordo-event-id': 'e-9', 'ordo-event-type': 'Deposited', 'ordo-stream-id': 'account-1' });
+  const decoded = decodeMessage(message, decodeWith(Events.codec, 'Kafka message'));
+  assert.ok(decoded.ok);
+  if (!decoded.ok) return;
+  assert.is(decoded.message.id, 'e-9');
+  assert.is(decoded.message.type, 'Deposited');
+  const expected = { 'ordo-event-id': 'e-9', 'ordo-event-type': 'Deposited', 'ordo-stream-id': 'account-1' };
+  assert.equal(decoded.message.headers, expected);
+  assert.is(decoded.message.headers, decoded.message.headers, 'decoded once');
+  assert.equal({ ...decoded.message, attempt: 2 }.headers, expected);
+  assert.equal(JSON.parse(JSON.stringify(decoded.message)).headers, expected);
 });
 
 test.run();

@@ -2,7 +2,7 @@ import { type IncomingMessage, type Inbox, type ValidationError, wait } from '@o
 import { type BackoffPolicy, backoffDelay } from '../runtime/backoff';
 import type { ConsumerEvent, MessagePosition } from './consumer-events';
 import type { DeadLetterInfo, DeadLetterReason } from './dead-letter';
-import { decodeHeaders, HEADER, type RawHeaders } from '../publisher/message-headers';
+import { decodeHeaders, HEADER, headerValue, type RawHeaders } from '../publisher/message-headers';
 
 /** What a decoder answers: fp-ts' `Either` shape, as the kernel's `decodeWith` returns it. */
 export type DecodeResult<A> =
@@ -52,14 +52,21 @@ export interface ProcessorDeps<A, Tx> {
   readonly onEvent: (event: ConsumerEvent) => void;
 }
 
-type Decoded<A> =
-  | { readonly ok: true; readonly event: A; readonly message: Omit<IncomingMessage, 'attempt'> }
-  | { readonly ok: false; readonly error: Error };
+/** A message that passed {@link decodeMessage}: the event, and the message as of its first try (`attempt: 1`). */
+export interface DecodedMessage<A> {
+  readonly event: A;
+  readonly message: IncomingMessage;
+}
 
-/** Decodes a raw message: an `ordo-event-id` header, a JSON value, and the codec. */
+type Decoded<A> = ({ readonly ok: true } & DecodedMessage<A>) | { readonly ok: false; readonly error: Error };
+
+/**
+ * Decodes a raw message: an `ordo-event-id` header, a JSON value, and the codec. The message's
+ * `headers` are decoded when first read (most handlers never read them, and decoding every header
+ * of every message is a good part of a consumer's CPU); the id and type headers are read at once.
+ */
 export const decodeMessage = <A>(raw: RawKafkaMessage, decode: (value: unknown) => DecodeResult<A>): Decoded<A> => {
-  const headers = decodeHeaders(raw.headers);
-  const id = headers[HEADER.eventId];
+  const id = headerValue(raw.headers, HEADER.eventId);
   if (id === undefined || id === '') return { ok: false, error: new Error(`missing ${HEADER.eventId} header`) };
   if (raw.value === null) return { ok: false, error: new Error('the message has no value') };
   let json: unknown;
@@ -71,21 +78,24 @@ export const decodeMessage = <A>(raw: RawKafkaMessage, decode: (value: unknown) 
   const result = decode(json);
   if (result._tag === 'Left') return { ok: false, error: new Error(result.left.message) };
   const payloadType = (result.right as { type?: unknown }).type;
-  return {
-    ok: true,
-    event: result.right,
-    message: {
-      id,
-      topic: raw.topic,
-      key: raw.key === null ? '' : raw.key.toString('utf8'),
-      type: headers[HEADER.eventType] ?? (typeof payloadType === 'string' ? payloadType : ''),
-      payload: result.right,
-      headers,
-    },
+  let headers: Readonly<Record<string, string>> | undefined;
+  const message = {
+    id,
+    topic: raw.topic,
+    key: raw.key === null ? '' : raw.key.toString('utf8'),
+    type: headerValue(raw.headers, HEADER.eventType) ?? (typeof payloadType === 'string' ? payloadType : ''),
+    payload: result.right,
+    attempt: 1,
   };
+  Object.defineProperty(message, 'headers', {
+    enumerable: true,
+    get: () => (headers ??= decodeHeaders(raw.headers)),
+  });
+  return { ok: true, event: result.right, message: message as typeof message & Pick<IncomingMessage, 'headers'> };
 };
 
-const position = (raw: RawKafkaMessage): MessagePosition => ({
+/** Where `raw` sits. */
+export const position = (raw: RawKafkaMessage): MessagePosition => ({
   topic: raw.topic,
   partition: raw.partition,
   offset: raw.offset,
@@ -109,15 +119,35 @@ export const processMessage = async <A, Tx>(
   signal: AbortSignal,
 ): Promise<ProcessOutcome> => {
   const decoded = decodeMessage(raw, deps.decode);
-  if (!decoded.ok) return deadLetter(raw, deps, signal, 'undecodable', decoded.error, 0);
+  if (!decoded.ok) return deadLetterMessage(raw, deps, signal, 'undecodable', decoded.error, 0);
+  return handleWithRetries(raw, decoded, deps, signal);
+};
 
+/**
+ * The single-message path of a decoded message: `inbox.handleOnce` with retries and backoff,
+ * dead-lettered after `maxAttempts` handler failures (see {@link processMessage}). `failed`: tries
+ * that already failed elsewhere (a chunk's transaction) and count as attempts 1..`attempts`; the
+ * path then waits its backoff (or dead-letters) before its own first try.
+ */
+export const handleWithRetries = async <A, Tx>(
+  raw: RawKafkaMessage,
+  decoded: DecodedMessage<A>,
+  deps: ProcessorDeps<A, Tx>,
+  signal: AbortSignal,
+  failed?: { readonly attempts: number; readonly error: unknown },
+): Promise<ProcessOutcome> => {
   let attempt = 0;
+  if (failed !== undefined) {
+    attempt = failed.attempts;
+    const next = await afterHandlerFailure(raw, decoded.message.id, deps, signal, attempt, failed.error);
+    if (next !== undefined) return next;
+  }
   let infrastructureFailures = 0;
   for (;;) {
     if (signal.aborted) return { kind: 'aborted' };
     attempt += 1;
     let handlerError: { readonly error: unknown } | undefined;
-    const message: IncomingMessage = { ...decoded.message, attempt };
+    const message: IncomingMessage = attempt === 1 ? decoded.message : { ...decoded.message, attempt };
     try {
       const result = await deps.inbox.handleOnce(deps.inboxConsumer, message.id, async (tx) => {
         try {
@@ -131,19 +161,8 @@ export const processMessage = async <A, Tx>(
       return result.duplicate ? { kind: 'duplicate' } : { kind: 'handled', attempts: attempt };
     } catch (error) {
       if (handlerError !== undefined) {
-        if (attempt >= deps.maxAttempts)
-          return deadLetter(raw, deps, signal, 'handler-failed', handlerError.error, attempt);
-        const delayMs = backoffDelay(attempt, deps.retryBackoff);
-        deps.onEvent({
-          type: 'retrying',
-          ...position(raw),
-          messageId: message.id,
-          attempt,
-          delayMs,
-          error: handlerError.error,
-        });
-        await wait(delayMs, signal);
-        if (signal.aborted) return { kind: 'aborted' };
+        const next = await afterHandlerFailure(raw, message.id, deps, signal, attempt, handlerError.error);
+        if (next !== undefined) return next;
       } else {
         attempt -= 1;
         infrastructureFailures += 1;
@@ -163,7 +182,24 @@ export const processMessage = async <A, Tx>(
   }
 };
 
-const deadLetter = async <A, Tx>(
+/** After the handler failed its `attempt`-th try: dead-letter at `maxAttempts`, else report and wait; `undefined` means "try again". */
+const afterHandlerFailure = async <A, Tx>(
+  raw: RawKafkaMessage,
+  messageId: string,
+  deps: ProcessorDeps<A, Tx>,
+  signal: AbortSignal,
+  attempt: number,
+  error: unknown,
+): Promise<ProcessOutcome | undefined> => {
+  if (attempt >= deps.maxAttempts) return deadLetterMessage(raw, deps, signal, 'handler-failed', error, attempt);
+  const delayMs = backoffDelay(attempt, deps.retryBackoff);
+  deps.onEvent({ type: 'retrying', ...position(raw), messageId, attempt, delayMs, error });
+  await wait(delayMs, signal);
+  return signal.aborted ? { kind: 'aborted' } : undefined;
+};
+
+/** Sends `raw` to its dead-letter topic, retrying the send with backoff until it works or `signal` aborts. */
+export const deadLetterMessage = async <A, Tx>(
   raw: RawKafkaMessage,
   deps: ProcessorDeps<A, Tx>,
   signal: AbortSignal,

@@ -15,23 +15,40 @@ export type RawHeaders = Readonly<Record<string, Buffer | string | ReadonlyArray
 
 const headerText = (value: Buffer | string): string => (typeof value === 'string' ? value : value.toString('utf8'));
 
+/** One header's value as {@link decodeHeaders} would decode it (the last of a repeated key), without decoding the others. */
+export const headerValue = (headers: RawHeaders | undefined, name: string): string | undefined => {
+  if (headers === undefined || !Object.hasOwn(headers, name)) return undefined;
+  const value = headers[name];
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' || Buffer.isBuffer(value)) return headerText(value);
+  const list = value as ReadonlyArray<Buffer | string>;
+  const last = list[list.length - 1];
+  return last === undefined ? undefined : headerText(last);
+};
+
 /**
  * Decodes Kafka headers into strings (UTF-8). A repeated key keeps its last value, as Kafka's own
  * `lastHeader` does; keys without a value are dropped. Every name becomes an own property, even
  * one like `__proto__` (which plain assignment would swallow).
  */
 export const decodeHeaders = (headers: RawHeaders | undefined): Record<string, string> => {
-  if (headers === undefined) return {};
-  const out: Array<[string, string]> = [];
-  for (const [name, value] of Object.entries(headers)) {
+  const out: Record<string, string> = {};
+  if (headers === undefined) return out;
+  // A plain loop and assignment: this runs for every consumed message.
+  for (const name of Object.keys(headers)) {
+    const value = headers[name];
     if (value === undefined) continue;
-    if (typeof value === 'string' || Buffer.isBuffer(value)) {
-      out.push([name, headerText(value)]);
-      continue;
+    let text: string;
+    if (typeof value === 'string' || Buffer.isBuffer(value)) text = headerText(value);
+    else {
+      const list = value as ReadonlyArray<Buffer | string>;
+      const last = list[list.length - 1];
+      if (last === undefined) continue;
+      text = headerText(last);
     }
-    const list = value as ReadonlyArray<Buffer | string>;
-    const last = list[list.length - 1];
-    if (last !== undefined) out.push([name, headerText(last)]);
+    if (name === '__proto__')
+      Object.defineProperty(out, name, { value: text, enumerable: true, writable: true, configurable: true });
+    else out[name] = text;
   }
-  return Object.fromEntries(out);
+  return out;
 };

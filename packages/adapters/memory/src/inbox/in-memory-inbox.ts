@@ -1,20 +1,14 @@
-import { type Inbox, InvalidInputError } from '@ordo/kernel';
+import type { Inbox } from '@ordo/kernel';
+import { assertValidInboxBatch, assertValidInboxKey } from '@ordo/kernel/adapter-kit';
 
-/** An in-memory {@link Inbox}, with a helper for tests. */
+/** An in-memory {@link Inbox} (with `handleBatch`), with a helper for tests. */
 export interface InMemoryInbox extends Inbox<void> {
+  handleBatch: NonNullable<Inbox<void>['handleBatch']>;
+  /** Memory has no transaction: what an effect did before it threw stays done. */
+  readonly rollsBackEffects: false;
   /** Ids of the messages a consumer has handled, in the order their effects completed. */
   handled(consumer: string): ReadonlyArray<string>;
 }
-
-/** `invalid_consumer` / `invalid_message_id`, as every inbox adapter answers. */
-const assertId = (value: unknown, path: 'consumer' | 'messageId'): void => {
-  if (typeof value !== 'string' || value.length === 0) {
-    const code = path === 'consumer' ? 'invalid_consumer' : 'invalid_message_id';
-    throw new InvalidInputError(code, `${path} must be a non-empty string`, [
-      { path, expected: 'non-empty string', actual: value },
-    ]);
-  }
-};
 
 /**
  * Creates an in-memory inbox. A message id is recorded only once its effect has resolved: if the
@@ -22,6 +16,13 @@ const assertId = (value: unknown, path: 'consumer' | 'messageId'): void => {
  * the same consumer and message wait for the one in flight, then see it as handled (or run
  * themselves if it failed), so an effect never runs twice at once. Memory has no transaction:
  * an effect that throws after changing something must undo that itself.
+ *
+ * `handleBatch` waits until none of its ids is in flight, then takes the fresh ones in flight
+ * at once (one synchronous step), runs the effect with them and records them all when it
+ * resolves, or none when it throws. A call holds ids only while its effect runs, never while it
+ * waits, so batches sharing ids cannot wait on each other in a circle. `rollsBackEffects` is
+ * false: a caller running several handlers in one batch effect records, rather than re-runs, the
+ * ones that completed before a failure.
  */
 export const createInMemoryInbox = (): InMemoryInbox => {
   const handled = new Map<string, Set<string>>();
@@ -29,16 +30,33 @@ export const createInMemoryInbox = (): InMemoryInbox => {
   const inFlight = new Map<string, Map<string, Promise<void>>>();
 
   const isHandled = (consumer: string, id: string) => handled.get(consumer)?.has(id) === true;
+  const runningOf = (consumer: string) => {
+    let running = inFlight.get(consumer);
+    if (running === undefined) {
+      running = new Map();
+      inFlight.set(consumer, running);
+    }
+    return running;
+  };
+  const record = (consumer: string, ids: ReadonlyArray<string>) => {
+    let set = handled.get(consumer);
+    let list = order.get(consumer);
+    if (set === undefined || list === undefined) {
+      set = new Set();
+      list = [];
+      handled.set(consumer, set);
+      order.set(consumer, list);
+    }
+    for (const id of ids) {
+      set.add(id);
+      list.push(id);
+    }
+  };
 
   return {
     handleOnce: async (consumer, messageId, effect) => {
-      assertId(consumer, 'consumer');
-      assertId(messageId, 'messageId');
-      let running = inFlight.get(consumer);
-      if (running === undefined) {
-        running = new Map();
-        inFlight.set(consumer, running);
-      }
+      assertValidInboxKey(consumer, messageId);
+      const running = runningOf(consumer);
       for (let pending = running.get(messageId); pending !== undefined; pending = running.get(messageId)) {
         await pending;
       }
@@ -49,25 +67,48 @@ export const createInMemoryInbox = (): InMemoryInbox => {
         const result = await effect(undefined);
         // Recorded in the same synchronous step that ends the in-flight entry: a waiter wakes
         // up to find the id recorded.
-        let ids = handled.get(consumer);
-        if (ids === undefined) {
-          ids = new Set();
-          handled.set(consumer, ids);
-          order.set(consumer, []);
-        }
-        ids.add(messageId);
-        order.get(consumer)!.push(messageId);
+        record(consumer, [messageId]);
         return { duplicate: false, result };
       } finally {
         running.delete(messageId);
         settle();
       }
     },
+    handleBatch: async (consumer, messageIds, effect) => {
+      assertValidInboxBatch(consumer, messageIds);
+      const ids = [...messageIds];
+      const running = runningOf(consumer);
+      for (;;) {
+        let pending: Promise<void> | undefined;
+        for (const id of ids) {
+          pending = running.get(id);
+          if (pending !== undefined) break;
+        }
+        if (pending === undefined) break;
+        await pending;
+      }
+      const done = handled.get(consumer);
+      const fresh: string[] = [];
+      const duplicates: string[] = [];
+      for (const id of ids) (done?.has(id) === true ? duplicates : fresh).push(id);
+      if (fresh.length === 0) return { ran: false, fresh: [], duplicates };
+      let settle: () => void = () => undefined;
+      const holding = new Promise<void>((resolve) => (settle = resolve));
+      for (const id of fresh) running.set(id, holding);
+      try {
+        const result = await effect(undefined, fresh);
+        record(consumer, fresh);
+        return { ran: true, fresh, duplicates, result };
+      } finally {
+        for (const id of fresh) running.delete(id);
+        settle();
+      }
+    },
     has: async (consumer, messageId) => {
-      assertId(consumer, 'consumer');
-      assertId(messageId, 'messageId');
+      assertValidInboxKey(consumer, messageId);
       return isHandled(consumer, messageId);
     },
     handled: (consumer) => [...(order.get(consumer) ?? [])],
+    rollsBackEffects: false,
   };
 };

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '@ordo/kernel';
+import type { PoolClient } from 'pg';
 import * as assert from 'uvu/assert';
 import { test } from 'uvu';
 import { qualified } from '../schema/qualified-name';
@@ -97,6 +98,47 @@ test('a concurrent duplicate waiting on a failing first delivery takes over and 
   assert.match(String(await first), /first delivery failed/);
   assert.equal(second, { duplicate: false, result: 'second' });
   assert.is(await effectCount('m4'), 1);
+});
+
+test('handleBatch: one transaction for many ids; the effect writes for the fresh ones only, or nothing when it throws', async () => {
+  const insert = (tx: PoolClient, fresh: ReadonlyArray<string>) =>
+    tx.query(`INSERT INTO ${effects} (message_id, consumer) SELECT id, 'batch' FROM unnest($1::text[]) AS id`, [
+      [...fresh],
+    ]);
+  await inbox.handleOnce('batch', 'b-2', async (tx) => insert(tx, ['b-2']));
+  const first = await inbox.handleBatch('batch', ['b-1', 'b-2', 'b-3'], async (tx, fresh) => {
+    await insert(tx, fresh);
+    return fresh.length;
+  });
+  assert.equal(first, { ran: true, fresh: ['b-1', 'b-3'], duplicates: ['b-2'], result: 2 });
+  for (const id of ['b-1', 'b-2', 'b-3']) assert.is(await effectCount(id), 1, id);
+  try {
+    await inbox.handleBatch('batch', ['b-3', 'b-4', 'b-5'], async (tx, fresh) => {
+      await insert(tx, fresh);
+      throw new Error('batch effect failed');
+    });
+    assert.unreachable('the effect error was swallowed');
+  } catch (e) {
+    assert.match(String(e), /batch effect failed/);
+  }
+  assert.is(await effectCount('b-4'), 0, 'the effect rolled back');
+  assert.not.ok(await inbox.has('batch', 'b-4'), 'the records rolled back');
+  // Overlapping batches in opposite orders, each holding its transaction open: no deadlock, and
+  // every id's effect lands once.
+  const wide = Array.from({ length: 40 }, (_, i) => `w-${i}`);
+  const results = await Promise.all(
+    [wide, [...wide].reverse(), wide.slice(10, 30), [...wide.slice(20), 'b-4']].map((batch) =>
+      inbox.handleBatch('batch', batch, async (tx, fresh) => {
+        await insert(tx, fresh);
+        await sleep(30);
+      }),
+    ),
+  );
+  assert.is(
+    results.reduce((n, r) => n + r.fresh.length, 0),
+    wide.length + 1,
+  );
+  for (const id of [...wide, 'b-4']) assert.is(await effectCount(id), 1, id);
 });
 
 test('bad input is refused with a structured error and nothing is written', async () => {

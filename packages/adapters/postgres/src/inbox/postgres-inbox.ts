@@ -1,17 +1,9 @@
-import { type Inbox, type InboxResult, InvalidInputError } from '@ordo/kernel';
+import type { Inbox, InboxBatchResult, InboxResult } from '@ordo/kernel';
+import { assertValidInboxBatch, assertValidInboxKey } from '@ordo/kernel/adapter-kit';
 import type { Pool, PoolClient } from 'pg';
+import { checkOut } from '../runtime/transaction';
 import { qualified } from '../schema/qualified-name';
 import { schemaOption } from '../schema/schema-name';
-
-const assertText = (path: string, value: unknown): void => {
-  if (typeof value !== 'string' || value.length === 0) {
-    // Error codes are snake_case like every other code: invalid_consumer, invalid_message_id.
-    const code = `invalid_${path.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
-    throw new InvalidInputError(code, `${path} must be a non-empty string`, [
-      { path, expected: 'non-empty string', actual: value },
-    ]);
-  }
-};
 
 /**
  * The kernel's {@link Inbox} on `<schema>.ordo_inbox (consumer, message_id)`: the record of a message
@@ -22,10 +14,17 @@ const assertText = (path: string, value: unknown): void => {
  * same client and COMMIT. A concurrent duplicate blocks on the primary key until the first
  * transaction ends: if it committed, `ON CONFLICT DO NOTHING` answers "no row" (a duplicate, not
  * an error); if it rolled back, the waiter goes ahead and handles the message itself.
+ *
+ * `handleBatch` = the same with one statement for every id: `INSERT ... SELECT unnest($2::text[])
+ * ON CONFLICT DO NOTHING RETURNING message_id`; the ids that come back are the fresh ones. The ids
+ * are inserted in sorted order, so two batches sharing ids take their row locks in the same order
+ * and wait for each other instead of deadlocking.
  */
 export class PostgresInbox implements Inbox<PoolClient> {
   readonly #pool: Pool;
   readonly #table: string;
+  /** The effect's writes through `tx` roll back with its records when it throws. */
+  readonly rollsBackEffects = true;
 
   /** A bad `schema` throws `InvalidInputError` `invalid_options` (issue path `schema`). */
   constructor(options: { readonly pool: Pool; readonly schema?: string }) {
@@ -42,9 +41,9 @@ export class PostgresInbox implements Inbox<PoolClient> {
     messageId: string,
     effect: (tx: PoolClient) => Promise<R>,
   ): Promise<InboxResult<R>> {
-    assertText('consumer', consumer);
-    assertText('messageId', messageId);
-    const client = await this.#pool.connect();
+    assertValidInboxKey(consumer, messageId);
+    // Checked out with an 'error' listener: a connection that dies here fails this call, not the process.
+    const { client, release } = await checkOut(this.#pool);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -67,14 +66,57 @@ export class PostgresInbox implements Inbox<PoolClient> {
       });
       throw error;
     } finally {
-      client.release(broken);
+      release(broken);
+    }
+  }
+
+  /**
+   * Runs `effect(tx, fresh)` once for the ids of `messageIds` not handled before, in one
+   * transaction with their records (see {@link Inbox.handleBatch}). No fresh id: ROLLBACK, and
+   * the effect does not run. An `effect` that throws rolls back its writes and every record.
+   */
+  async handleBatch<R>(
+    consumer: string,
+    messageIds: ReadonlyArray<string>,
+    effect: (tx: PoolClient, fresh: ReadonlyArray<string>) => Promise<R>,
+  ): Promise<InboxBatchResult<R>> {
+    assertValidInboxBatch(consumer, messageIds);
+    const ids = [...messageIds];
+    // Checked out with an 'error' listener: a connection that dies here fails this call, not the process.
+    const { client, release } = await checkOut(this.#pool);
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const inserted = await client.query<{ message_id: string }>(
+        `INSERT INTO ${this.#table} (consumer, message_id)
+         SELECT $1, id FROM unnest($2::text[]) AS id
+         ON CONFLICT (consumer, message_id) DO NOTHING
+         RETURNING message_id`,
+        [consumer, [...ids].sort()],
+      );
+      const recorded = new Set(inserted.rows.map((row) => row.message_id));
+      const fresh = ids.filter((id) => recorded.has(id));
+      const duplicates = ids.filter((id) => !recorded.has(id));
+      if (fresh.length === 0) {
+        await client.query('ROLLBACK');
+        return { ran: false, fresh: [], duplicates };
+      }
+      const result = await effect(client, fresh);
+      await client.query('COMMIT');
+      return { ran: true, fresh, duplicates, result };
+    } catch (error) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    } finally {
+      release(broken);
     }
   }
 
   /** True when `consumer` has committed the handling of `messageId`. */
   async has(consumer: string, messageId: string): Promise<boolean> {
-    assertText('consumer', consumer);
-    assertText('messageId', messageId);
+    assertValidInboxKey(consumer, messageId);
     const result = await this.#pool.query(`SELECT 1 FROM ${this.#table} WHERE consumer = $1 AND message_id = $2`, [
       consumer,
       messageId,

@@ -442,6 +442,74 @@ const inboxMutants: ReadonlyArray<Mutant<InboxConformanceFactory>> = [
       reopen: async (inbox) => inbox,
     },
   },
+  {
+    name: 'inbox batch checks, then runs the effect, then records (not at once)',
+    target: "inbox: concurrent batches sharing ids apply each id's effect once",
+    factory: {
+      create: async () => {
+        const inner = createInMemoryInbox();
+        return {
+          has: (consumer, messageId) => inner.has(consumer, messageId),
+          handleOnce: (consumer, messageId, effect) => inner.handleOnce(consumer, messageId, effect),
+          handleBatch: async (consumer, messageIds, effect) => {
+            const fresh: string[] = [];
+            const duplicates: string[] = [];
+            for (const id of messageIds) ((await inner.has(consumer, id)) ? duplicates : fresh).push(id);
+            if (fresh.length === 0) return { ran: false, fresh: [], duplicates };
+            const result = await effect(undefined, fresh);
+            await inner.handleBatch(consumer, fresh, async () => result);
+            return { ran: true, fresh, duplicates, result };
+          },
+        } satisfies Inbox<void>;
+      },
+      reopen: async (inbox) => inbox,
+    },
+  },
+  {
+    name: 'inbox batch records its ids when the effect failed',
+    target:
+      'inbox: a failing batch effect records none of its ids, rethrows its error, and the batch can be handled again',
+    factory: {
+      create: async () => {
+        const inner = createInMemoryInbox();
+        return {
+          has: (consumer, messageId) => inner.has(consumer, messageId),
+          handleOnce: (consumer, messageId, effect) => inner.handleOnce(consumer, messageId, effect),
+          handleBatch: async (consumer, messageIds, effect) => {
+            let failure: { error: unknown } | undefined;
+            const result = await inner.handleBatch(consumer, messageIds, async (tx, fresh) => {
+              try {
+                return await effect(tx, fresh);
+              } catch (error) {
+                failure = { error };
+                return undefined as never;
+              }
+            });
+            if (failure !== undefined) throw failure.error;
+            return result;
+          },
+        } satisfies Inbox<void>;
+      },
+      reopen: async (inbox) => inbox,
+    },
+  },
+  {
+    name: 'inbox batch takes a repeated id for a duplicate instead of refusing it',
+    target:
+      'inbox: handleBatch refuses a bad consumer, an empty list, a bad id or a repeated id before the effect runs',
+    factory: {
+      create: async () => {
+        const inner = createInMemoryInbox();
+        return {
+          has: (consumer, messageId) => inner.has(consumer, messageId),
+          handleOnce: (consumer, messageId, effect) => inner.handleOnce(consumer, messageId, effect),
+          handleBatch: (consumer, messageIds, effect) =>
+            inner.handleBatch(consumer, Array.isArray(messageIds) ? [...new Set(messageIds)] : messageIds, effect),
+        } satisfies Inbox<void>;
+      },
+      reopen: async (inbox) => inbox,
+    },
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------

@@ -1,28 +1,8 @@
-import type { Inbox } from '../../../messaging/inbox';
 import { check, equal, equalDeep, expectInvalidInput, fail, rejection, show } from '../shared/assert';
 import { sleep } from '../shared/timing';
-import { uniqueName } from '../shared/unique';
-import type { InboxConformanceCase, InboxConformanceFactory } from './types';
-
-/** What a case works with: an inbox, and consumer names no other case or run uses. */
-interface InboxContext {
-  readonly inbox: Inbox<unknown>;
-  readonly factory: InboxConformanceFactory;
-  readonly consumer: (label: string) => string;
-}
-
-const c = (name: string, body: (ctx: InboxContext) => Promise<void>): InboxConformanceCase => ({
-  name,
-  run: async (factory) => {
-    const inbox = await factory.create();
-    const prefix = uniqueName('inbox');
-    try {
-      await body({ inbox, factory, consumer: (label) => `${label}-${prefix}` });
-    } finally {
-      await factory.dispose?.(inbox);
-    }
-  },
-});
+import { inboxBatchCases } from './batch-cases';
+import { inboxCase as c } from './inbox-case';
+import type { InboxConformanceCase } from './types';
 
 /** An effect that counts its runs and answers `result`. */
 const counting = <R>(result: R) => {
@@ -40,7 +20,8 @@ const counting = <R>(result: R) => {
  * What the `Inbox` port promises a consumer: the effect of a (consumer, message id) runs once,
  * and the id is recorded only together with a successful effect, so a failed one can be retried
  * and a redelivery of a handled one has no effect; the record is durable (a restart still knows
- * it). Bad ids are refused before anything runs: `invalid_consumer`, `invalid_message_id`.
+ * it). Bad ids are refused before anything runs: `invalid_consumer`, `invalid_message_id`. The
+ * optional `handleBatch` keeps the same promises for many ids in one call ({@link inboxBatchCases}).
  */
 export const inboxConformanceCases: ReadonlyArray<InboxConformanceCase> = [
   c('inbox: handleOnce runs the effect once per consumer and message id and answers its result', async (ctx) => {
@@ -177,4 +158,5 @@ export const inboxConformanceCases: ReadonlyArray<InboxConformanceCase> = [
     }
     equal(runs, 0, 'runs of the effect');
   }),
+  ...inboxBatchCases,
 ];
