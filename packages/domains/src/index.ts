@@ -16,6 +16,7 @@ export {
   Sku,
 } from './shared/codecs';
 export { refine } from './shared/refine';
+export { inOneStep } from './shared/records';
 export {
   CatalogCommands,
   CatalogEvents,

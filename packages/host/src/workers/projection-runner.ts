@@ -1,4 +1,5 @@
 import { type AnyEvent, type EventStore, type ProjectedState, type Projection } from '@ordo/kernel';
+import { inOneStep } from '@ordo/domains';
 import { initialProjected, projectBatch, runProjectionBatch } from '@ordo/kernel/adapter-kit';
 
 /**
@@ -75,7 +76,8 @@ export const createProjectionRunner = <Ev extends AnyEvent, M>(options: {
           loadCheckpoint: async () => from.position,
           readAll: async (o) => (await options.store.readAll(o)) as never,
           commit: async (events, _checkpoint, expected) => {
-            const next = projectBatch(projection, from, events);
+            // One step: the domains' read-model tables are copied once per batch, not once per event.
+            const next = inOneStep(() => projectBatch(projection, from, events));
             await states.save(projection.name, next, expected);
             cached = next;
           },
