@@ -1,8 +1,8 @@
-import { type BatchInbox, type IncomingMessage, wait } from '@ordo/kernel';
-import { backoffDelay } from '../runtime/backoff';
+import type { BatchInbox, IncomingMessage } from '@ordo/kernel';
 import {
   type DecodedMessage,
   handleWithRetries,
+  pauseAfterInfrastructureError,
   position,
   type ProcessOutcome,
   type ProcessorDeps,
@@ -105,7 +105,8 @@ const tryChunk = async <A, Tx>(
           }
           return;
         }
-        for (const item of chosen) {
+        for (let i = 0; i < chosen.length; i++) {
+          const item = chosen[i]!;
           try {
             await deps.handle(item.decoded.event, {
               tx,
@@ -116,7 +117,8 @@ const tryChunk = async <A, Tx>(
             });
           } catch (error) {
             // Recorded here, not by error type: the inbox may wrap or replace what it rethrows.
-            failure = { index: items.indexOf(item), error };
+            // `chosen` is `items` itself unless some were duplicates.
+            failure = { index: chosen === items ? i : items.indexOf(item), error };
             throw error;
           }
         }
@@ -125,17 +127,9 @@ const tryChunk = async <A, Tx>(
     } catch (error) {
       if (failure !== undefined) return { kind: 'failed', ...failure };
       infrastructureFailures += 1;
-      const delayMs = backoffDelay(infrastructureFailures, deps.infrastructureBackoff);
-      deps.onEvent({
-        type: 'infrastructure-error',
-        ...position(first),
-        stage: 'inbox',
-        failures: infrastructureFailures,
-        delayMs,
-        error,
-      });
-      await wait(delayMs, signal);
-      if (signal.aborted) return { kind: 'aborted' };
+      if (await pauseAfterInfrastructureError(deps, signal, first, 'inbox', infrastructureFailures, error)) {
+        return { kind: 'aborted' };
+      }
     }
   }
 };

@@ -166,20 +166,31 @@ export const handleWithRetries = async <A, Tx>(
       } else {
         attempt -= 1;
         infrastructureFailures += 1;
-        const delayMs = backoffDelay(infrastructureFailures, deps.infrastructureBackoff);
-        deps.onEvent({
-          type: 'infrastructure-error',
-          ...position(raw),
-          stage: 'inbox',
-          failures: infrastructureFailures,
-          delayMs,
-          error,
-        });
-        await wait(delayMs, signal);
-        if (signal.aborted) return { kind: 'aborted' };
+        if (await pauseAfterInfrastructureError(deps, signal, raw, 'inbox', infrastructureFailures, error)) {
+          return { kind: 'aborted' };
+        }
       }
     }
   }
+};
+
+/**
+ * After a failure that is not the message's fault (the inbox's transaction, the dead-letter send):
+ * reports it and waits the infrastructure backoff of its `failures`-th time. True when the
+ * consumer is stopping (the wait was cut short): the message is then not done.
+ */
+export const pauseAfterInfrastructureError = async <A, Tx>(
+  deps: ProcessorDeps<A, Tx>,
+  signal: AbortSignal,
+  at: RawKafkaMessage,
+  stage: 'inbox' | 'dead-letter',
+  failures: number,
+  error: unknown,
+): Promise<boolean> => {
+  const delayMs = backoffDelay(failures, deps.infrastructureBackoff);
+  deps.onEvent({ type: 'infrastructure-error', ...position(at), stage, failures, delayMs, error });
+  await wait(delayMs, signal);
+  return signal.aborted;
 };
 
 /** After the handler failed its `attempt`-th try: dead-letter at `maxAttempts`, else report and wait; `undefined` means "try again". */
@@ -217,17 +228,9 @@ export const deadLetterMessage = async <A, Tx>(
       return { kind: 'dead-lettered', reason, attempts };
     } catch (sendError) {
       failures += 1;
-      const delayMs = backoffDelay(failures, deps.infrastructureBackoff);
-      deps.onEvent({
-        type: 'infrastructure-error',
-        ...position(raw),
-        stage: 'dead-letter',
-        failures,
-        delayMs,
-        error: sendError,
-      });
-      await wait(delayMs, signal);
-      if (signal.aborted) return { kind: 'aborted' };
+      if (await pauseAfterInfrastructureError(deps, signal, raw, 'dead-letter', failures, sendError)) {
+        return { kind: 'aborted' };
+      }
     }
   }
 };
