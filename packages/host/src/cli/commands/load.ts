@@ -1,6 +1,7 @@
 /** `ordo load`: drives a running `ordo serve` through its HTTP API like a shop's customers. */
 import { randomInt } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { adminCredentialsFrom } from '../admin-flags';
 import type { CliCommand } from '../command';
 import { EXIT, UsageError } from '../errors';
 import type { ParsedArgs } from '../flags';
@@ -42,17 +43,9 @@ export const loadOptionsFrom = (args: ParsedArgs): LoadOptions => {
   if (orders === undefined && durationMs === undefined) orders = 200;
   const rate = args.integer('rate');
   const concurrency = args.integer('concurrency') ?? (rate === undefined ? 8 : 64);
-  const email = args.string('admin-email');
-  const password = args.string('admin-password');
-  if ((email === undefined) !== (password === undefined)) {
-    throw new UsageError(
-      email === undefined
-        ? `${args.source('admin-password')} needs --admin-email (or ORDO_ADMIN_EMAIL)`
-        : `${args.source('admin-email')} needs --admin-password (or ORDO_ADMIN_PASSWORD)`,
-    );
-  }
+  const admin = adminCredentialsFrom(args);
   const seed = !args.boolean('no-seed');
-  if (seed && email === undefined) {
+  if (seed && admin === undefined) {
     throw new UsageError(
       'seeding products and stock needs the admin: --admin-email and --admin-password (or ORDO_ADMIN_*), or --no-seed to use the products on sale',
     );
@@ -69,7 +62,7 @@ export const loadOptionsFrom = (args: ParsedArgs): LoadOptions => {
     ...(orders === undefined ? {} : { orders }),
     ...(durationMs === undefined ? {} : { durationMs }),
     customers: args.integer('customers') ?? Math.min(concurrency, 32),
-    ...(email === undefined || password === undefined ? {} : { admin: { email, password } }),
+    ...(admin === undefined ? {} : { admin }),
     seed,
     products: args.integer('products') ?? 5,
     stock: args.integer('stock') ?? 1_000_000,

@@ -14,6 +14,7 @@ import {
   storeFlags,
   usageErrorOf,
 } from '../backend-flags';
+import { adminCredentialsFrom } from '../admin-flags';
 import type { CliCommand } from '../command';
 import { EXIT, UsageError } from '../errors';
 import type { ParsedArgs } from '../flags';
@@ -38,15 +39,9 @@ export const httpOptionsFrom = (
   } else if (jwtSecret.length < 32) {
     throw new UsageError(`${args.source('jwt-secret')} must be at least 32 characters (it has ${jwtSecret.length})`);
   }
-  const email = args.string('admin-email');
-  const password = args.string('admin-password');
-  if ((email === undefined) !== (password === undefined)) {
-    throw new UsageError(
-      email === undefined
-        ? `${args.source('admin-password')} needs --admin-email (or ORDO_ADMIN_EMAIL)`
-        : `${args.source('admin-email')} needs --admin-password (or ORDO_ADMIN_PASSWORD)`,
-    );
-  }
+  const admin = adminCredentialsFrom(args);
+  const email = admin?.email;
+  const password = admin?.password;
   if (email !== undefined && !EMAIL.test(email)) {
     throw new UsageError(`${args.source('admin-email')} must be an e-mail address, got '${email}'`);
   }
