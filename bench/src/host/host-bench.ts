@@ -51,7 +51,7 @@ import { createKafkaClient, defaultDeadLetterTopic, deleteTopics } from '@ordo/a
 import { createHost, type Host, type HostConfig, type HostRole, hostTopics } from '@ordo/host';
 import pg from 'pg';
 import { createDatabase, dropDatabase, ensurePostgres, uniqueDatabaseName } from '../../../scripts/postgres/server.mjs';
-import { postgresInfo, writeBenchResults } from '../shared/bench-output';
+import { machineReport, postgresInfo, postgresReport, writeBenchResults } from '../shared/bench-output';
 import { type Ceiling, openCeiling } from './ceiling';
 import { benchPool } from './bench-pool';
 import { countAll, perOrder, settle, sum } from './counts';
@@ -718,16 +718,8 @@ const main = async () => {
     benchmark: 'host end to end',
     date: new Date().toISOString(),
     node: process.version,
-    machine: {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? '',
-      memoryGb: Math.round(os.totalmem() / 2 ** 30),
-    },
-    loadAverage: { before: loadBefore.map(round2), after: os.loadavg().map(round2) },
-    postgres:
-      server === undefined
-        ? undefined
-        : { source: server.started ? 'embedded (scripts/postgres/server.mjs)' : 'DATABASE_URL', ...serverInfo },
+    ...machineReport(loadBefore),
+    postgres: postgresReport(server, serverInfo),
     kafka:
       brokerInfo === undefined
         ? undefined

@@ -35,7 +35,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDatabase, dropDatabase, ensurePostgres, uniqueDatabaseName } from '../../../scripts/postgres/server.mjs';
-import { postgresInfo, writeBenchResults } from '../shared/bench-output';
+import { machineReport, postgresInfo, postgresReport, writeBenchResults } from '../shared/bench-output';
 import { drive } from '../../../packages/host/src/cli/load/driver';
 import { createHistogram, type Histogram } from '../../../packages/host/src/cli/load/histogram';
 import { createLoadClient, type LoadClient } from '../../../packages/host/src/cli/load/http-client';
@@ -475,16 +475,8 @@ const main = async () => {
     benchmark: 'http',
     date: new Date().toISOString(),
     node: process.version,
-    machine: {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? '',
-      memoryGb: Math.round(os.totalmem() / 2 ** 30),
-    },
-    loadAverage: { before: loadBefore.map(round2), after: os.loadavg().map(round2) },
-    postgres:
-      pgServer === undefined
-        ? undefined
-        : { source: pgServer.started ? 'embedded (scripts/postgres/server.mjs)' : 'DATABASE_URL', ...pgInfo },
+    ...machineReport(loadBefore),
+    postgres: postgresReport(pgServer, pgInfo),
     params: {
       concurrency: CONCURRENCY,
       rounds: ROUNDS,
