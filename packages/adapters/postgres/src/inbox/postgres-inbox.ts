@@ -1,7 +1,7 @@
 import type { Inbox, InboxBatchResult, InboxResult } from '@ordo/kernel';
 import { assertValidInboxBatch, assertValidInboxKey } from '@ordo/kernel/adapter-kit';
 import type { Pool, PoolClient } from 'pg';
-import { checkOut } from '../runtime/transaction';
+import { withTransaction } from '../runtime/transaction';
 import { qualified } from '../schema/qualified-name';
 import { schemaOption } from '../schema/schema-name';
 
@@ -10,7 +10,7 @@ import { schemaOption } from '../schema/schema-name';
  * and the consumer's effect commit in one transaction, on the client handed to `effect`.
  *
  * `handleOnce` = BEGIN; `INSERT ... ON CONFLICT DO NOTHING RETURNING`; no row back means the
- * message was handled already (ROLLBACK, `{ duplicate: true }`); otherwise run `effect` on the
+ * message was handled already (`{ duplicate: true }`, committing nothing); otherwise run `effect` on the
  * same client and COMMIT. A concurrent duplicate blocks on the primary key until the first
  * transaction ends: if it committed, `ON CONFLICT DO NOTHING` answers "no row" (a duplicate, not
  * an error); if it rolled back, the waiter goes ahead and handles the message itself.
@@ -42,38 +42,23 @@ export class PostgresInbox implements Inbox<PoolClient> {
     effect: (tx: PoolClient) => Promise<R>,
   ): Promise<InboxResult<R>> {
     assertValidInboxKey(consumer, messageId);
-    // Checked out with an 'error' listener: a connection that dies here fails this call, not the process.
-    const { client, release } = await checkOut(this.#pool);
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
+    // A duplicate commits a transaction that wrote nothing: the same as rolling it back.
+    return withTransaction(this.#pool, async (client): Promise<InboxResult<R>> => {
       const inserted = await client.query(
         `INSERT INTO ${this.#table} (consumer, message_id) VALUES ($1, $2)
          ON CONFLICT (consumer, message_id) DO NOTHING
          RETURNING 1`,
         [consumer, messageId],
       );
-      if (inserted.rowCount === 0) {
-        await client.query('ROLLBACK');
-        return { duplicate: true };
-      }
-      const result = await effect(client);
-      await client.query('COMMIT');
-      return { duplicate: false, result };
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      });
-      throw error;
-    } finally {
-      release(broken);
-    }
+      if (inserted.rowCount === 0) return { duplicate: true };
+      return { duplicate: false, result: await effect(client) };
+    });
   }
 
   /**
    * Runs `effect(tx, fresh)` once for the ids of `messageIds` not handled before, in one
-   * transaction with their records (see {@link Inbox.handleBatch}). No fresh id: ROLLBACK, and
-   * the effect does not run. An `effect` that throws rolls back its writes and every record.
+   * transaction with their records (see {@link Inbox.handleBatch}). No fresh id: the effect does
+   * not run, and the transaction commits nothing. An `effect` that throws rolls back its writes and every record.
    */
   async handleBatch<R>(
     consumer: string,
@@ -81,37 +66,20 @@ export class PostgresInbox implements Inbox<PoolClient> {
     effect: (tx: PoolClient, fresh: ReadonlyArray<string>) => Promise<R>,
   ): Promise<InboxBatchResult<R>> {
     assertValidInboxBatch(consumer, messageIds);
-    const ids = [...messageIds];
-    // Checked out with an 'error' listener: a connection that dies here fails this call, not the process.
-    const { client, release } = await checkOut(this.#pool);
-    let broken: Error | undefined;
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.#pool, async (client): Promise<InboxBatchResult<R>> => {
       const inserted = await client.query<{ message_id: string }>(
         `INSERT INTO ${this.#table} (consumer, message_id)
          SELECT $1, id FROM unnest($2::text[]) AS id
          ON CONFLICT (consumer, message_id) DO NOTHING
          RETURNING message_id`,
-        [consumer, [...ids].sort()],
+        [consumer, [...messageIds].sort()],
       );
       const recorded = new Set(inserted.rows.map((row) => row.message_id));
-      const fresh = ids.filter((id) => recorded.has(id));
-      const duplicates = ids.filter((id) => !recorded.has(id));
-      if (fresh.length === 0) {
-        await client.query('ROLLBACK');
-        return { ran: false, fresh: [], duplicates };
-      }
-      const result = await effect(client, fresh);
-      await client.query('COMMIT');
-      return { ran: true, fresh, duplicates, result };
-    } catch (error) {
-      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
-        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
-      });
-      throw error;
-    } finally {
-      release(broken);
-    }
+      const fresh = messageIds.filter((id) => recorded.has(id));
+      const duplicates = messageIds.filter((id) => !recorded.has(id));
+      if (fresh.length === 0) return { ran: false, fresh: [], duplicates };
+      return { ran: true, fresh, duplicates, result: await effect(client, fresh) };
+    });
   }
 
   /** True when `consumer` has committed the handling of `messageId`. */
