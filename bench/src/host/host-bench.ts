@@ -39,8 +39,9 @@
  * - HOST_BENCH_WARMUP_ORDERS_MEMORY (1000), HOST_BENCH_WARMUP_ORDERS_POSTGRES (40): N of the warm-up.
  * - HOST_BENCH_CEILING_SECONDS (1.5): length of each ceiling measurement.
  * - HOST_BENCH_POOL (10, the host's default): connections of each host's pool.
- * - HOST_BENCH_ONLY=memory,kafka-2: only configurations whose id contains one of the words (paced
- *   ones need their peak); the report is printed, not written.
+ * - HOST_BENCH_ONLY=memory,kafka-2: only the configurations a word names (a word that is an id,
+ *   such as `memory`, names that one; another word names every id containing it; paced ones need
+ *   their peak); the report is printed, not written.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -652,7 +653,9 @@ const NOTES = [
 
 const main = async () => {
   const began = Date.now();
-  const selected = CONFIGURATIONS.filter((c) => ONLY.length === 0 || ONLY.some((w) => c.id.includes(w)));
+  // A word that is an id selects that configuration alone; another word, every id containing it.
+  const matches = (id: string, w: string) => id === w || (!CONFIGURATIONS.some((c) => c.id === w) && id.includes(w));
+  const selected = CONFIGURATIONS.filter((c) => ONLY.length === 0 || ONLY.some((w) => matches(c.id, w)));
   const needsPostgres = selected.some((c) => c.backend !== 'memory');
   const needsKafka = selected.some((c) => c.backend === 'pg-kafka-1' || c.backend === 'pg-kafka-2');
   const loadBefore = os.loadavg();

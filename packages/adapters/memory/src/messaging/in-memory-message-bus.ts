@@ -8,6 +8,7 @@ import {
 import { findNonJsonValue } from '@ordo/kernel/adapter-kit';
 import { frozenCopy } from '../shared';
 import { type SeededRandom, createSeededRandom } from '../runtime';
+import { PendingQueue } from './pending-queue';
 
 /** Options of {@link createInMemoryMessageBus}. */
 export interface InMemoryMessageBusOptions {
@@ -76,7 +77,7 @@ interface Member {
 interface Group {
   readonly name: string;
   readonly topics: Set<string>;
-  readonly queue: Pending[];
+  readonly queue: PendingQueue<Pending>;
   readonly members: Member[];
   readonly random: SeededRandom | undefined;
   running: boolean;
@@ -180,7 +181,7 @@ export const createInMemoryMessageBus = (options: InMemoryMessageBusOptions = {}
     const heads: number[] = [];
     const seen = new Set<string>();
     for (let i = 0; i < g.queue.length; i++) {
-      const { key, topic } = g.queue[i]!.message;
+      const { key, topic } = g.queue.at(i).message;
       if (shuffledTopic(topic)) heads.push(i);
       else if (!seen.has(key)) {
         seen.add(key);
@@ -194,8 +195,7 @@ export const createInMemoryMessageBus = (options: InMemoryMessageBusOptions = {}
     try {
       while (g.members.length > 0 && g.queue.length > 0) {
         const index = pick(g);
-        const item = g.queue[index]!;
-        g.queue.splice(index, 1);
+        const item = g.queue.removeAt(index);
         const member = g.members[hash(item.message.key) % g.members.length]!;
         const { message } = item;
         deliveries.push({
@@ -226,7 +226,7 @@ export const createInMemoryMessageBus = (options: InMemoryMessageBusOptions = {}
         const at = Math.min(index, g.queue.length);
         if (failure !== undefined) {
           if (item.attempt < maxAttempts) {
-            g.queue.splice(at, 0, { message, attempt: item.attempt + 1, duplicate: item.duplicate });
+            g.queue.insertAt(at, { message, attempt: item.attempt + 1, duplicate: item.duplicate });
           } else {
             const dead: DeadLetter = { group: g.name, message, attempts: item.attempt, error: failure.error };
             deadLetters.push(dead);
@@ -234,7 +234,7 @@ export const createInMemoryMessageBus = (options: InMemoryMessageBusOptions = {}
           }
         } else if (duplicateRate > 0 && !item.duplicate && g.random !== undefined && g.random.next() < duplicateRate) {
           const again: Pending = { message, attempt: item.attempt + 1, duplicate: true };
-          g.queue.splice(shuffledTopic(message.topic) ? g.random.int(g.queue.length + 1) : at, 0, again);
+          g.queue.insertAt(shuffledTopic(message.topic) ? g.random.int(g.queue.length + 1) : at, again);
         }
       }
     } finally {
@@ -291,7 +291,7 @@ export const createInMemoryMessageBus = (options: InMemoryMessageBusOptions = {}
         g = {
           name: group,
           topics: new Set(),
-          queue: [],
+          queue: new PendingQueue(),
           members: [],
           random: seeded ? createSeededRandom((seed ^ hash(group)) | 0) : undefined,
           running: false,
