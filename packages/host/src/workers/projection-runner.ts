@@ -37,6 +37,8 @@ export const createInMemoryProjectionStateStore = <M>(): ProjectionStateStore<M>
 export interface ProjectionRunner<Ev extends AnyEvent, M> {
   readonly name: string;
   readonly projection: Projection<Ev, M>;
+  /** Most events one step reads; a step that reads fewer has reached the end of the log. */
+  readonly batchSize: number;
   /** Folds the next batch; answers how many events were read (0 when caught up). */
   step(): Promise<number>;
   /** The stored read model and its position, as this runner last loaded or saved it. */
@@ -61,6 +63,7 @@ export const createProjectionRunner = <Ev extends AnyEvent, M>(options: {
   readonly batchSize?: number;
 }): ProjectionRunner<Ev, M> => {
   const { projection, states } = options;
+  const batchSize = options.batchSize ?? 200;
   let cached: ProjectedState<M> | undefined;
   const load = async (): Promise<ProjectedState<M>> => {
     cached ??= (await states.load(projection.name)) ?? initialProjected(projection);
@@ -69,6 +72,7 @@ export const createProjectionRunner = <Ev extends AnyEvent, M>(options: {
   return {
     name: projection.name,
     projection,
+    batchSize,
     step: async () => {
       const from = await load();
       return runProjectionBatch<Ev>(
@@ -82,7 +86,7 @@ export const createProjectionRunner = <Ev extends AnyEvent, M>(options: {
             cached = next;
           },
         },
-        options.batchSize ?? 200,
+        batchSize,
       );
     },
     current: load,
