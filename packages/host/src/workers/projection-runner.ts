@@ -39,7 +39,7 @@ export interface ProjectionRunner<Ev extends AnyEvent, M> {
   readonly projection: Projection<Ev, M>;
   /** Most events one step reads; a step that reads fewer has reached the end of the log. */
   readonly batchSize: number;
-  /** Folds the next batch; answers how many events were read (0 when caught up). */
+  /** Folds the next batch; answers how many events were read (fewer than `batchSize` once it reached the end of the log). */
   step(): Promise<number>;
   /** The stored read model and its position, as this runner last loaded or saved it. */
   current(): Promise<ProjectedState<M>>;

@@ -40,12 +40,10 @@ export const httpOptionsFrom = (
     throw new UsageError(`${args.source('jwt-secret')} must be at least 32 characters (it has ${jwtSecret.length})`);
   }
   const admin = adminCredentialsFrom(args);
-  const email = admin?.email;
-  const password = admin?.password;
-  if (email !== undefined && !EMAIL.test(email)) {
-    throw new UsageError(`${args.source('admin-email')} must be an e-mail address, got '${email}'`);
+  if (admin !== undefined && !EMAIL.test(admin.email)) {
+    throw new UsageError(`${args.source('admin-email')} must be an e-mail address, got '${admin.email}'`);
   }
-  if (password !== undefined && password.length < 8) {
+  if (admin !== undefined && admin.password.length < 8) {
     throw new UsageError(`${args.source('admin-password')} must be at least 8 characters (value hidden)`);
   }
   const ttl = args.integer('token-ttl');
@@ -63,7 +61,7 @@ export const httpOptionsFrom = (
     auth: {
       jwtSecret,
       ...(ttl === undefined ? {} : { tokenTtlSeconds: ttl }),
-      ...(email === undefined || password === undefined ? {} : { bootstrapAdmin: { email, password } }),
+      ...(admin === undefined ? {} : { bootstrapAdmin: admin }),
     },
     ...(Object.keys(rateLimit).length === 0 ? {} : { rateLimit }),
     logger: args.boolean('log'),
