@@ -42,6 +42,16 @@ test('bad flags and bad variables exit with 2 and name the flag or the variable'
     [['serve', '--kafka-brokers', 'nowhere'], {}, /--kafka-brokers: 'nowhere' is not host:port/],
     [['serve', '--jwt-secret', 'short'], {}, /--jwt-secret must be at least 32 characters \(it has 5\)/],
     [['serve', '--admin-email', 'a@example.com'], {}, /--admin-email needs --admin-password/],
+    [
+      ['serve', '--admin-email', 'not-an-address', '--admin-password', 'long-enough-1'],
+      {},
+      /--admin-email must be an e-mail address, got 'not-an-address'/,
+    ],
+    [
+      ['serve', '--admin-email', 'a@example.com', '--admin-password', 'short'],
+      {},
+      /--admin-password must be at least 8 characters \(value hidden\)/,
+    ],
     [['serve'], { ORDO_PORT: 'many' }, /ORDO_PORT must be an integer 0\.\.65535, got 'many'/],
     [['sim', '--seeds', '0'], {}, /--seeds must be an integer >= 1, got '0'/],
     [['verify'], {}, /ordo verify: a store that outlives the process is needed/],
